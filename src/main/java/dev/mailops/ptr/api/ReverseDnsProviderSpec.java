@@ -1,0 +1,136 @@
+package dev.mailops.ptr.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.util.List;
+
+@ValidationRule(value = "[has(self.aws), has(self.gcp), has(self.rfc2136)].filter(x, x).size() == 1",
+    message = "exactly one of aws, gcp or rfc2136 must be set")
+public class ReverseDnsProviderSpec {
+
+  @Required
+  @Size(min = 1, max = 256)
+  @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c) == cidr(c).masked())",
+      message = "each entry must be a CIDR such as 203.0.113.0/24 or 2001:db8::/48, with no host bits set")
+  @JsonPropertyDescription("The IPs this provider may change; a SendingIp outside them is refused without an API call.")
+  private List<@Size(max = 50) String> allowedCidrs;
+
+  @JsonPropertyDescription("Namespaces whose SendingIps may use this provider; empty selects all.")
+  private LabelSelector namespaceSelector;
+
+  private AwsProvider aws;
+  private GcpProvider gcp;
+  private Rfc2136Provider rfc2136;
+
+  public List<String> getAllowedCidrs() { return allowedCidrs; }
+  public void setAllowedCidrs(List<String> allowedCidrs) { this.allowedCidrs = allowedCidrs; }
+  public LabelSelector getNamespaceSelector() { return namespaceSelector; }
+  public void setNamespaceSelector(LabelSelector namespaceSelector) { this.namespaceSelector = namespaceSelector; }
+  public AwsProvider getAws() { return aws; }
+  public void setAws(AwsProvider aws) { this.aws = aws; }
+  public GcpProvider getGcp() { return gcp; }
+  public void setGcp(GcpProvider gcp) { this.gcp = gcp; }
+  public Rfc2136Provider getRfc2136() { return rfc2136; }
+  public void setRfc2136(Rfc2136Provider rfc2136) { this.rfc2136 = rfc2136; }
+
+  /** AWS Elastic IPs through EC2 (ModifyAddressAttribute). */
+  public static class AwsProvider {
+    @Required
+    @Size(min = 1, max = 32)
+    @io.fabric8.generator.annotation.Pattern("^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+    private String region;
+    @JsonPropertyDescription("Secret with keys accessKeyId and secretAccessKey (sessionToken optional); "
+        + "absent: the SDK's default chain (IRSA on EKS).")
+    private SecretRef credentialsSecretRef;
+    @Size(max = 2048)
+    @io.fabric8.generator.annotation.Pattern("^(https?://.+)?$")
+    @JsonPropertyDescription("Overrides the EC2 endpoint (tests, private endpoints).")
+    private String endpoint;
+
+    public String getRegion() { return region; }
+    public void setRegion(String region) { this.region = region; }
+    public SecretRef getCredentialsSecretRef() { return credentialsSecretRef; }
+    public void setCredentialsSecretRef(SecretRef credentialsSecretRef) { this.credentialsSecretRef = credentialsSecretRef; }
+    public String getEndpoint() { return endpoint; }
+    public void setEndpoint(String endpoint) { this.endpoint = endpoint; }
+  }
+
+  /** Google Compute Engine external IPs (instances.updateAccessConfig with setPublicPtr). */
+  public static class GcpProvider {
+    @Required
+    @Size(min = 6, max = 30)
+    @io.fabric8.generator.annotation.Pattern("^[a-z][-a-z0-9]{4,28}[a-z0-9]$")
+    private String project;
+    @JsonPropertyDescription("Secret with key credentials.json (a service account key); absent: Workload Identity.")
+    private SecretRef credentialsSecretRef;
+    @Size(max = 2048)
+    @io.fabric8.generator.annotation.Pattern("^(https?://.+)?$")
+    private String endpoint;
+
+    public String getProject() { return project; }
+    public void setProject(String project) { this.project = project; }
+    public SecretRef getCredentialsSecretRef() { return credentialsSecretRef; }
+    public void setCredentialsSecretRef(SecretRef credentialsSecretRef) { this.credentialsSecretRef = credentialsSecretRef; }
+    public String getEndpoint() { return endpoint; }
+    public void setEndpoint(String endpoint) { this.endpoint = endpoint; }
+  }
+
+  /** A reverse zone the organisation runs itself, changed by TSIG-signed RFC 2136 dynamic updates. */
+  public static class Rfc2136Provider {
+    @Required
+    @Size(min = 1, max = 260)
+    @io.fabric8.generator.annotation.Pattern("^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")
+    @JsonPropertyDescription("The primary server, host or host:port ([v6]:port for IPv6).")
+    private String server;
+    @Size(max = 254)
+    @JsonPropertyDescription("The reverse zone; absent: found by SOA lookup.")
+    private String zone;
+    @io.fabric8.generator.annotation.Min(0)
+    @io.fabric8.generator.annotation.Max(604800)
+    private Integer ttl;
+    @Required
+    private SecretRef tsigSecretRef;
+    @Required
+    @Size(min = 1, max = 253)
+    private String tsigKeyName;
+    @io.fabric8.generator.annotation.Default("hmac-sha256")
+    @io.fabric8.generator.annotation.Pattern("^hmac-(sha1|sha224|sha256|sha384|sha512)$")
+    private String tsigAlgorithm;
+
+    public String getServer() { return server; }
+    public void setServer(String server) { this.server = server; }
+    public String getZone() { return zone; }
+    public void setZone(String zone) { this.zone = zone; }
+    public Integer getTtl() { return ttl; }
+    public void setTtl(Integer ttl) { this.ttl = ttl; }
+    public SecretRef getTsigSecretRef() { return tsigSecretRef; }
+    public void setTsigSecretRef(SecretRef tsigSecretRef) { this.tsigSecretRef = tsigSecretRef; }
+    public String getTsigKeyName() { return tsigKeyName; }
+    public void setTsigKeyName(String tsigKeyName) { this.tsigKeyName = tsigKeyName; }
+    public String getTsigAlgorithm() { return tsigAlgorithm; }
+    public void setTsigAlgorithm(String tsigAlgorithm) { this.tsigAlgorithm = tsigAlgorithm; }
+  }
+
+  /** A Secret the operator may read: only in its own namespace (it has no RBAC elsewhere). */
+  public static class SecretRef {
+    @Required
+    @Size(min = 1, max = 63)
+    private String namespace;
+    @Required
+    @Size(min = 1, max = 253)
+    private String name;
+    @Size(max = 253)
+    @JsonPropertyDescription("The key in the Secret (RFC 2136 only; default secret).")
+    private String key;
+
+    public String getNamespace() { return namespace; }
+    public void setNamespace(String namespace) { this.namespace = namespace; }
+    public String getName() { return name; }
+    public void setName(String name) { this.name = name; }
+    public String getKey() { return key; }
+    public void setKey(String key) { this.key = key; }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.mailops.ptr.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** What the operator observed. Equality drives "write only when something changed". */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SendingIpStatus {
+  private Long observedGeneration;
+  /** RFC 8601 iprev result: pass, fail, temperror or permerror. */
+  private String iprev;
+  private List<String> ptrNames = new ArrayList<>();
+  private List<String> forwardAddresses = new ArrayList<>();
+  private String lastCheckTime;
+  private ProviderState provider;
+  private List<Condition> conditions = new ArrayList<>();
+
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+  public String getIprev() { return iprev; }
+  public void setIprev(String iprev) { this.iprev = iprev; }
+  public List<String> getPtrNames() { return ptrNames; }
+  public void setPtrNames(List<String> ptrNames) { this.ptrNames = ptrNames; }
+  public List<String> getForwardAddresses() { return forwardAddresses; }
+  public void setForwardAddresses(List<String> forwardAddresses) { this.forwardAddresses = forwardAddresses; }
+  public String getLastCheckTime() { return lastCheckTime; }
+  public void setLastCheckTime(String lastCheckTime) { this.lastCheckTime = lastCheckTime; }
+  public ProviderState getProvider() { return provider; }
+  public void setProvider(ProviderState provider) { this.provider = provider; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+
+  public Optional<Condition> condition(String type) {
+    return conditions == null ? Optional.empty()
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  /** Same observation, ignoring when it was made: the reconciler writes only when this differs. */
+  public boolean sameObservationAs(SendingIpStatus other) {
+    return other != null && Objects.equals(observedGeneration, other.observedGeneration)
+        && Objects.equals(iprev, other.iprev) && Objects.equals(ptrNames, other.ptrNames)
+        && Objects.equals(forwardAddresses, other.forwardAddresses) && Objects.equals(provider, other.provider)
+        && Objects.equals(conditions, other.conditions);
+  }
+}
