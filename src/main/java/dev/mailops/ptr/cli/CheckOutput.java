@@ -1,0 +1,74 @@
+package dev.mailops.ptr.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mailops.ptr.operator.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Text for people, JSON (the DESIGN.md shape) for pipelines. */
+final class CheckOutput {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private CheckOutput() {}
+
+  static String json(List<CheckReport.Result> results, boolean array) {
+    List<Map<String, Object>> objects = results.stream().map(CheckOutput::jsonObject).toList();
+    try {
+      return JSON.writeValueAsString(array ? objects : objects.get(0));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, Object> jsonObject(CheckReport.Result r) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("ip", r.verification().ip().getHostAddress());
+    o.put("hostname", r.verification().desiredHostname().orElse(null));
+    o.put("iprev", r.status().getIprev());
+    o.put("compliant", r.ready().equals(Conditions.TRUE));
+    o.put("ptrNames", r.status().getPtrNames());
+    o.put("forwardAddresses", r.status().getForwardAddresses());
+    List<Map<String, String>> conditions = new ArrayList<>();
+    for (Condition c : r.status().getConditions()) {
+      Map<String, String> json = new LinkedHashMap<>();
+      json.put("type", c.getType());
+      json.put("status", c.getStatus());
+      json.put("reason", c.getReason());
+      json.put("message", c.getMessage());
+      conditions.add(json);
+    }
+    o.put("conditions", conditions);
+    return o;
+  }
+
+  static String text(List<CheckReport.Result> results) {
+    StringBuilder out = new StringBuilder();
+    for (CheckReport.Result r : results) {
+      String verdict = switch (r.ready()) {
+        case Conditions.TRUE -> "COMPLIANT";
+        case Conditions.FALSE -> "NOT COMPLIANT";
+        default -> "UNDETERMINED";
+      };
+      out.append(r.item().source());
+      if (!r.item().source().equals(r.verification().ip().getHostAddress())) {
+        out.append(" (").append(r.verification().ip().getHostAddress()).append(')');
+      }
+      r.verification().desiredHostname().ifPresent(h -> out.append(" -> ").append(h));
+      out.append(": ").append(verdict).append(" (iprev=").append(r.status().getIprev()).append(")\n");
+      for (Condition c : r.status().getConditions()) {
+        String mark = switch (c.getStatus()) {
+          case Conditions.TRUE -> "ok  ";
+          case Conditions.FALSE -> "FAIL";
+          default -> "??  ";
+        };
+        out.append(String.format("  %s %-19s %-22s %s%n", mark, c.getType(), c.getReason(), c.getMessage()));
+      }
+    }
+    return out.toString();
+  }
+}

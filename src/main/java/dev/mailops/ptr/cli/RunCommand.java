@@ -1,0 +1,111 @@
+package dev.mailops.ptr.cli;
+
+import dev.mailops.ptr.operator.Durations;
+import dev.mailops.ptr.operator.OperatorSettings;
+import dev.mailops.ptr.operator.ProviderGate;
+import dev.mailops.ptr.operator.PtrOperator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs the operator until the process is stopped. Every flag has an environment variable for Deployments. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Runs the operator.")
+final class RunCommand implements Callable<Integer> {
+
+  @Mixin
+  DnsOptions dns;
+
+  @Option(names = "--recheck-interval", defaultValue = "${env:PTR_RECHECK_INTERVAL:-1h}",
+      description = "Default re-check interval of a SendingIp (default: ${DEFAULT-VALUE}).")
+  String recheckInterval;
+
+  @Option(names = "--namespace", split = ",", description = "Namespace to watch (repeatable); default all. Env PTR_NAMESPACES.")
+  List<String> namespaces;
+
+  @Option(names = "--health-port", defaultValue = "${env:PTR_HEALTH_PORT:-8081}",
+      description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
+  int healthPort;
+
+  @Option(names = "--reconcile-threads", defaultValue = "${env:PTR_RECONCILE_THREADS:-64}",
+      description = "Reconciliations run at once; each waits on DNS at most the query budget (default: ${DEFAULT-VALUE}).")
+  int reconcileThreads;
+
+  @Option(names = "--leader-election", defaultValue = "${env:PTR_LEADER_ELECTION:-false}", fallbackValue = "true",
+      arity = "0..1", description = "Take a Lease so that only one replica reconciles (default: ${DEFAULT-VALUE}).")
+  boolean leaderElection;
+
+  @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE:-ptr-system}",
+      description = "Namespace of the leader-election Lease (default: ${DEFAULT-VALUE}).")
+  String leaseNamespace;
+
+  @Option(names = "--identity", defaultValue = "${env:POD_NAME:-}",
+      description = "Leader-election identity (default: POD_NAME, else the host name).")
+  String identity;
+
+  @Option(names = "--duplicate-recheck", defaultValue = "${env:PTR_DUPLICATE_RECHECK:-1m}",
+      description = "How soon a SendingIp that lost an IP claim looks again (default: ${DEFAULT-VALUE}).")
+  String duplicateRecheck;
+
+  @Option(names = "--status-heartbeat", defaultValue = "${env:PTR_STATUS_HEARTBEAT:-24h}",
+      description = "How often lastCheckTime is written when nothing else changed (default: ${DEFAULT-VALUE}).")
+  String statusHeartbeat;
+
+  @Override
+  public Integer call() throws Exception {
+    OperatorSettings settings;
+    try {
+      settings = settings();
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return Main.BAD_INPUT;
+    }
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (PtrOperator operator = new PtrOperator(client, settings, ProviderGate.NONE, Map.of())) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        operator.close();
+        stopped.countDown();
+      }, "shutdown"));
+      operator.start();
+      stopped.await();
+    } finally {
+      client.close();
+    }
+    return 0;
+  }
+
+  OperatorSettings settings() {
+    Duration interval = Durations.parse(recheckInterval);
+    if (interval.compareTo(Duration.ofSeconds(10)) < 0) {
+      throw new IllegalArgumentException("--recheck-interval must be at least 10s");
+    }
+    Set<String> watched = new LinkedHashSet<>();
+    if (namespaces != null) {
+      watched.addAll(namespaces);
+    } else if (System.getenv("PTR_NAMESPACES") != null && !System.getenv("PTR_NAMESPACES").isBlank()) {
+      Arrays.stream(System.getenv("PTR_NAMESPACES").split(",")).map(String::trim).filter(s -> !s.isEmpty())
+          .forEach(watched::add);
+    }
+    String who = identity == null || identity.isBlank() ? hostName() : identity;
+    return new OperatorSettings(dns.settings(), interval, watched, healthPort, reconcileThreads,
+        Durations.parse(duplicateRecheck), Durations.parse(statusHeartbeat), leaderElection, leaseNamespace, who);
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "ptr-operator";
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.mailops.ptr.operator;
+
+import dev.mailops.ptr.api.SendingIpStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The status of a SendingIp whose spec cannot be checked at all (admission validation let it through). */
+final class InvalidSpec {
+  static final String REASON = "InvalidSpec";
+
+  private InvalidSpec() {}
+
+  static SendingIpStatus status(String problem, long generation, SendingIpStatus previous, Instant now) {
+    List<Condition> old = previous == null ? List.of() : previous.getConditions();
+    List<Condition> conditions = new ArrayList<>();
+    for (ConditionType type : ConditionType.values()) {
+      boolean ready = type == ConditionType.READY;
+      conditions.add(Conditions.transition(old, type.type(), ready ? Conditions.FALSE : Conditions.UNKNOWN, REASON,
+          ready ? "The spec cannot be checked: " + problem + ". Fix the SendingIp" : "Not checked: invalid spec",
+          generation, now));
+    }
+    SendingIpStatus status = new SendingIpStatus();
+    status.setObservedGeneration(generation);
+    status.setIprev("permerror");
+    status.setConditions(conditions);
+    return status;
+  }
+}

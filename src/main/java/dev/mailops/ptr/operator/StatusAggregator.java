@@ -1,0 +1,170 @@
+package dev.mailops.ptr.operator;
+
+import dev.mailops.ptr.api.SendingIpStatus;
+import dev.mailops.ptr.verify.Check;
+import dev.mailops.ptr.verify.Outcome;
+import dev.mailops.ptr.verify.Reason;
+import dev.mailops.ptr.verify.Verdict;
+import dev.mailops.ptr.verify.Verification;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds every status condition of a SendingIp from one verification, the provider's state and the duplicate-IP
+ * check. The cluster and the {@code check} command both use it, so they cannot disagree.
+ */
+public final class StatusAggregator {
+
+  /** Everything a status is made from. {@code duplicateOf} names the SendingIp that claimed the IP first. */
+  public record Input(Verification verification, long generation, ProviderSync provider,
+      Optional<String> duplicateOf, SendingIpStatus previous, Instant now) {}
+
+  public SendingIpStatus aggregate(Input in) {
+    Verification v = in.verification();
+    Collection<Condition> previousConditions = in.previous() == null ? List.of() : in.previous().getConditions();
+    boolean previousIsCurrent = in.previous() != null
+        && Long.valueOf(in.generation()).equals(in.previous().getObservedGeneration());
+
+    List<Condition> conditions = new ArrayList<>();
+    for (Check check : Check.values()) {
+      ConditionType type = typeOf(check);
+      Verdict verdict = v.verdicts().get(check);
+      boolean ptrUnknown = v.verdicts().get(Check.PTR_PRESENT).outcome() == Outcome.UNKNOWN;
+      Optional<Condition> kept = Conditions.find(previousConditions, type.type());
+      if (check == Check.HOSTNAME_MEANINGFUL && ptrUnknown && previousIsCurrent && kept.isPresent()) {
+        // Without the PTR names only half of the judgement is possible: keep the last full one.
+        conditions.add(kept.get());
+        continue;
+      }
+      conditions.add(Conditions.transition(previousConditions, type.type(), statusOf(verdict.outcome()),
+          verdict.reason().camelCase(), Messages.forVerdict(check, verdict, v), in.generation(), in.now()));
+    }
+    ProviderSync provider = in.provider();
+    conditions.add(Conditions.transition(previousConditions, ConditionType.PROVIDER_SYNCED.type(), provider.status(),
+        provider.reason(), provider.message(), in.generation(), in.now()));
+    conditions.add(ready(conditions, in, previousConditions));
+
+    SendingIpStatus status = new SendingIpStatus();
+    status.setObservedGeneration(in.generation());
+    status.setIprev(v.iprev().value());
+    status.setConditions(conditions);
+    status.setProvider(provider.state());
+    if (v.temporaryFailure() && previousIsCurrent) {
+      // A temporary failure says nothing new about DNS: keep what was last seen.
+      status.setPtrNames(in.previous().getPtrNames());
+      status.setForwardAddresses(in.previous().getForwardAddresses());
+    } else {
+      status.setPtrNames(List.copyOf(v.ptrNames()));
+      status.setForwardAddresses(v.forwardAddresses().stream().map(InetAddress::getHostAddress).toList());
+    }
+    return status;
+  }
+
+  private Condition ready(List<Condition> conditions, Input in, Collection<Condition> previous) {
+    String type = ConditionType.READY.type();
+    if (in.duplicateOf().isPresent()) {
+      return Conditions.transition(previous, type, Conditions.FALSE, "DuplicateIp",
+          "SendingIp " + in.duplicateOf().get() + " claims " + in.verification().ip().getHostAddress()
+              + " first; delete one of the two or give them the same hostname",
+          in.generation(), in.now());
+    }
+    Optional<Condition> firstFalse = conditions.stream().filter(c -> Conditions.FALSE.equals(c.getStatus())).findFirst();
+    if (firstFalse.isPresent()) {
+      return Conditions.transition(previous, type, Conditions.FALSE, firstFalse.get().getReason(),
+          firstFalse.get().getMessage(), in.generation(), in.now());
+    }
+    Optional<Condition> firstUnknown =
+        conditions.stream().filter(c -> Conditions.UNKNOWN.equals(c.getStatus())).findFirst();
+    if (firstUnknown.isPresent()) {
+      return Conditions.transition(previous, type, Conditions.UNKNOWN, firstUnknown.get().getReason(),
+          firstUnknown.get().getMessage(), in.generation(), in.now());
+    }
+    return Conditions.transition(previous, type, Conditions.TRUE, "Compliant",
+        Messages.compliant(in.verification()), in.generation(), in.now());
+  }
+
+  static ConditionType typeOf(Check check) {
+    return switch (check) {
+      case PTR_PRESENT -> ConditionType.PTR_PRESENT;
+      case SINGLE_PTR -> ConditionType.SINGLE_PTR;
+      case PTR_MATCHES_HOSTNAME -> ConditionType.PTR_MATCHES_HOSTNAME;
+      case FORWARD_CONFIRMED -> ConditionType.FORWARD_CONFIRMED;
+      case HOSTNAME_MEANINGFUL -> ConditionType.HOSTNAME_MEANINGFUL;
+    };
+  }
+
+  private static String statusOf(Outcome outcome) {
+    return switch (outcome) {
+      case PASS -> Conditions.TRUE;
+      case FAIL -> Conditions.FALSE;
+      case UNKNOWN -> Conditions.UNKNOWN;
+    };
+  }
+
+  /** The words users read: what is wrong and what to do. */
+  static final class Messages {
+    private Messages() {}
+
+    static String forVerdict(Check check, Verdict verdict, Verification v) {
+      String ip = v.ip().getHostAddress();
+      String wanted = v.desiredHostname().orElse(null);
+      String recordType = v.ip() instanceof java.net.Inet6Address ? "AAAA" : "A";
+      Reason reason = verdict.reason();
+      return switch (reason) {
+        case DNS_TEMPORARY_FAILURE -> "DNS could not answer (" + verdict.detail()
+            + "); the last known result is kept and the check is retried soon";
+        case NO_PTR_RECORD -> "No PTR record for " + ip + " (" + v.reverseName() + "). Ask the owner of this IP "
+            + "(cloud, hoster or ISP) to set its PTR to "
+            + (wanted != null ? wanted : "a hostname of yours that resolves back to " + ip);
+        case MULTIPLE_PTR_RECORDS -> ip + " has " + v.ptrNames().size() + " PTR records (" + shortList(v.ptrNames())
+            + "); receivers expect exactly one. Ask the owner of this IP to keep only "
+            + (wanted != null ? wanted : "one of them");
+        case PTR_MISMATCH -> "The PTR of " + ip + " is " + shortList(v.ptrNames()) + ", not " + wanted
+            + ". Ask the owner of this IP to change it to " + wanted;
+        case NO_FORWARD_RECORD -> v.forwardName() == null ? "There is no name to resolve forward for " + ip
+            : v.forwardName() + " has no " + recordType + " record, so reverse DNS is not forward-confirmed. Create "
+                + v.forwardName() + ". " + recordType + " " + ip;
+        case FORWARD_MISMATCH -> v.forwardName() + " resolves to " + addresses(v) + ", not " + ip
+            + ". Add " + v.forwardName() + ". " + recordType + " " + ip + " so the PTR is forward-confirmed";
+        case GENERIC_HOSTNAME -> capitalise(verdict.detail()) + ". Receivers treat such names as dynamic or "
+            + "unmanaged (SpamAssassin RDNS_DYNAMIC); use a chosen name such as mail."
+            + v.domain().orElse("your-domain.example");
+        case DOMAIN_MISMATCH -> capitalise(verdict.detail()) + ". Use a hostname under "
+            + v.domain().orElse("the sending domain");
+        case NO_HOSTNAME_REQUESTED -> "No hostname requested: any single PTR is accepted";
+        case PTR_FOUND -> "PTR for " + ip + ": " + shortList(v.ptrNames());
+        case SINGLE_PTR_RECORD -> "Exactly one PTR record";
+        case PTR_MATCHES -> "The PTR names " + wanted;
+        case FORWARD_CONFIRMED -> v.forwardName() + " resolves back to " + ip;
+        case HOSTNAME_MEANINGFUL -> "The hostname looks chosen, not generated"
+            + v.domain().map(d -> ", and belongs to " + d).orElse("");
+      };
+    }
+
+    static String compliant(Verification v) {
+      return v.ip().getHostAddress() + " has one PTR, " + v.ptrNames().get(0)
+          + ", that resolves back to it (iprev=pass)";
+    }
+
+    private static String shortList(List<String> names) {
+      if (names.isEmpty()) {
+        return "none";
+      }
+      String shown = String.join(", ", names.subList(0, Math.min(5, names.size())));
+      return names.size() > 5 ? shown + ", ... (" + names.size() + " in all)" : shown;
+    }
+
+    private static String addresses(Verification v) {
+      return v.forwardAddresses().stream().map(InetAddress::getHostAddress).limit(5).toList().toString();
+    }
+
+    private static String capitalise(String s) {
+      return s == null || s.isEmpty() ? "The hostname is not acceptable" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+  }
+}
