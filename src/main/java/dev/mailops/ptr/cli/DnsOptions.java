@@ -1,7 +1,9 @@
 package dev.mailops.ptr.cli;
 
 import dev.mailops.ptr.verify.DnsSettings;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -34,7 +36,8 @@ final class DnsOptions {
       throw new IllegalArgumentException("--dns-timeout must be above 0 and at most 30s");
     }
     DnsSettings defaults = DnsSettings.defaults();
-    return new DnsSettings(DnsServers.parse(specs), queryTimeout, retries, defaults.maxCnameHops(),
-        defaults.maxForwardNames());
+    List<InetSocketAddress> parsed = specs.stream().flatMap(s -> Arrays.stream(s.split(",")))
+        .map(String::trim).filter(s -> !s.isEmpty()).map(DnsSettings::parseServer).toList();
+    return new DnsSettings(parsed, queryTimeout, retries, defaults.maxCnameHops(), defaults.maxForwardNames());
   }
 }

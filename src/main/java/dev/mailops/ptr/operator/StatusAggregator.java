@@ -102,7 +102,7 @@ public final class StatusAggregator {
     return switch (outcome) {
       case PASS -> Conditions.TRUE;
       case FAIL -> Conditions.FALSE;
-      case UNKNOWN -> Conditions.UNKNOWN;
+      case UNKNOWN, NONE -> Conditions.UNKNOWN;
     };
   }
 
