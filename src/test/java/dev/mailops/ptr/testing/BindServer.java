@@ -83,6 +83,8 @@ public final class BindServer extends FixtureProcess {
         Files.writeString(dir.resolve(zone + "zone"), zoneFile(zone, seeded.get(zone)));
       }
       Files.writeString(dir.resolve("named.conf"), server.config());
+      // a bad seed line would otherwise show up only as SERVFAIL after the startup timeout
+      runTool(dir, null, "/usr/bin/named-checkconf", "-z", dir.resolve("named.conf").toString());
     } catch (IOException | RuntimeException e) {
       FixtureProcess.deleteTree(dir);
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;

@@ -1,6 +1,7 @@
 package dev.mailops.ptr.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,6 +84,24 @@ class BindServerIT {
 
     bind.delete("20.2.0.192.in-addr.arpa", "PTR");
     assertThat(Rcode.string(Dig.query(bind.dnsAddress(), "20.2.0.192.in-addr.arpa", Type.PTR).getRcode())).isEqualTo("NXDOMAIN");
+  }
+
+  @Test
+  void restartKeepsPortAndUpdatesFromTheJournal() throws IOException {
+    bind.replace("journal.example.com", "A", 60, "192.0.2.30");
+    int port = bind.dnsAddress().getPort();
+
+    bind.restart();
+
+    assertThat(bind.dnsAddress().getPort()).isEqualTo(port);
+    assertThat(Dig.answers(bind.dnsAddress(), "journal.example.com", Type.A)).containsExactly("192.0.2.30");
+  }
+
+  @Test
+  void aBadSeedLineFailsAtStartWithBindsMessage() {
+    assertThatThrownBy(() -> BindServer.start(List.of("example.org"), List.of("x.example.org. 60 IN BOGUS 1")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("unknown RR type 'BOGUS'");
   }
 
   @Test
