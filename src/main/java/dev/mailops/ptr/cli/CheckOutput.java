@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mailops.ptr.operator.Conditions;
+import dev.mailops.ptr.verify.IpAddresses;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +28,7 @@ final class CheckOutput {
 
   private static Map<String, Object> jsonObject(CheckReport.Result r) {
     Map<String, Object> o = new LinkedHashMap<>();
-    o.put("ip", r.verification().ip().getHostAddress());
+    o.put("ip", IpAddresses.format(r.verification().ip()));
     o.put("hostname", r.verification().desiredHostname().orElse(null));
     o.put("iprev", r.status().getIprev());
     o.put("compliant", r.ready().equals(Conditions.TRUE));
@@ -55,8 +56,9 @@ final class CheckOutput {
         default -> "UNDETERMINED";
       };
       out.append(r.item().source());
-      if (!r.item().source().equals(r.verification().ip().getHostAddress())) {
-        out.append(" (").append(r.verification().ip().getHostAddress()).append(')');
+      String ip = IpAddresses.format(r.verification().ip());
+      if (!r.item().source().equals(ip)) {
+        out.append(" (").append(ip).append(')');
       }
       r.verification().desiredHostname().ifPresent(h -> out.append(" -> ").append(h));
       out.append(": ").append(verdict).append(" (iprev=").append(r.status().getIprev()).append(")\n");

@@ -5,6 +5,7 @@ import dev.mailops.ptr.operator.ConditionType;
 import dev.mailops.ptr.operator.Conditions;
 import dev.mailops.ptr.operator.ProviderSync;
 import dev.mailops.ptr.operator.StatusAggregator;
+import dev.mailops.ptr.verify.IpAddresses;
 import dev.mailops.ptr.verify.Verification;
 import dev.mailops.ptr.verify.VerificationRequest;
 import dev.mailops.ptr.verify.Verifier;
@@ -51,7 +52,7 @@ final class CheckReport {
     for (int i = 0; i < items.size(); i++) {
       Item item = items.get(i);
       Verification verification = pending.get(i).join();
-      String ip = verification.ip().getHostAddress();
+      String ip = IpAddresses.format(verification.ip());
       String winner = firstClaim.putIfAbsent(ip, item.source());
       SendingIpStatus status = aggregator.aggregate(new StatusAggregator.Input(verification, 1L,
           ProviderSync.noProvider(), Optional.ofNullable(winner), null, now));

@@ -155,7 +155,7 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
   /** The IP in one canonical form so 2001:db8::1 and 2001:DB8:0::1 are the same claim. */
   static Optional<String> ipKey(SendingIp resource) {
     try {
-      return Optional.of(IpAddresses.parse(resource.getSpec().getIp()).getHostAddress());
+      return Optional.of(IpAddresses.format(IpAddresses.parse(resource.getSpec().getIp())));
     } catch (RuntimeException e) {
       return Optional.empty();
     }

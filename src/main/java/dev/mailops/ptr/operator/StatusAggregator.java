@@ -1,6 +1,7 @@
 package dev.mailops.ptr.operator;
 
 import dev.mailops.ptr.api.SendingIpStatus;
+import dev.mailops.ptr.verify.IpAddresses;
 import dev.mailops.ptr.verify.Check;
 import dev.mailops.ptr.verify.Outcome;
 import dev.mailops.ptr.verify.Reason;
@@ -60,7 +61,7 @@ public final class StatusAggregator {
       status.setForwardAddresses(in.previous().getForwardAddresses());
     } else {
       status.setPtrNames(List.copyOf(v.ptrNames()));
-      status.setForwardAddresses(v.forwardAddresses().stream().map(InetAddress::getHostAddress).toList());
+      status.setForwardAddresses(v.forwardAddresses().stream().map(IpAddresses::format).toList());
     }
     return status;
   }
@@ -69,7 +70,7 @@ public final class StatusAggregator {
     String type = ConditionType.READY.type();
     if (in.duplicateOf().isPresent()) {
       return Conditions.transition(previous, type, Conditions.FALSE, "DuplicateIp",
-          "SendingIp " + in.duplicateOf().get() + " claims " + in.verification().ip().getHostAddress()
+          "SendingIp " + in.duplicateOf().get() + " claims " + IpAddresses.format(in.verification().ip())
               + " first; delete one of the two or give them the same hostname",
           in.generation(), in.now());
     }
@@ -111,7 +112,7 @@ public final class StatusAggregator {
     private Messages() {}
 
     static String forVerdict(Check check, Verdict verdict, Verification v) {
-      String ip = v.ip().getHostAddress();
+      String ip = IpAddresses.format(v.ip());
       String wanted = v.desiredHostname().orElse(null);
       String recordType = v.ip() instanceof java.net.Inet6Address ? "AAAA" : "A";
       Reason reason = verdict.reason();
@@ -147,7 +148,7 @@ public final class StatusAggregator {
     }
 
     static String compliant(Verification v) {
-      return v.ip().getHostAddress() + " has one PTR, " + v.ptrNames().get(0)
+      return IpAddresses.format(v.ip()) + " has one PTR, " + v.ptrNames().get(0)
           + ", that resolves back to it (iprev=pass)";
     }
 
@@ -160,7 +161,7 @@ public final class StatusAggregator {
     }
 
     private static String addresses(Verification v) {
-      return v.forwardAddresses().stream().map(InetAddress::getHostAddress).limit(5).toList().toString();
+      return v.forwardAddresses().stream().map(IpAddresses::format).limit(5).toList().toString();
     }
 
     private static String capitalise(String s) {

@@ -68,4 +68,9 @@ public final class IpAddresses {
       throw new IllegalArgumentException("not an IP address: '" + text + "'", e);
     }
   }
+
+  /** The canonical text of an address: dotted quad, or RFC 5952 for IPv6 ({@code 2001:db8::25}). */
+  public static String format(InetAddress address) {
+    return com.google.common.net.InetAddresses.toAddrString(address);
+  }
 }

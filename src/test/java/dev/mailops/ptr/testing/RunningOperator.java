@@ -1,0 +1,73 @@
+package dev.mailops.ptr.testing;
+
+import dev.mailops.ptr.operator.OperatorSettings;
+import dev.mailops.ptr.operator.ProviderGate;
+import dev.mailops.ptr.operator.PtrOperator;
+import dev.mailops.ptr.verify.DnsSettings;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/** The real operator, in this JVM, against a test API server and test DNS servers, watching given namespaces. */
+public final class RunningOperator implements AutoCloseable {
+  private final KubernetesClient client;
+  private final PtrOperator operator;
+
+  private RunningOperator(KubeApi api, OperatorSettings settings, ProviderGate gate) {
+    try {
+      client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(api.kubeconfigYaml())).build();
+      operator = new PtrOperator(client, settings, gate, Map.of());
+      operator.start();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Settings suited to tests: short timeouts and intervals, ephemeral health port, no leader election. */
+  public static OperatorSettings testSettings(InetSocketAddress dns, Set<String> namespaces) {
+    return new OperatorSettings(
+        DnsSettings.of(List.of(dns)).withTimeout(Duration.ofMillis(500)).withRetries(1),
+        Duration.ofSeconds(5), namespaces, 0, 8, Duration.ofSeconds(2), Duration.ofHours(24), false, "default",
+        "test");
+  }
+
+  public static RunningOperator start(KubeApi api, OperatorSettings settings) {
+    return new RunningOperator(api, settings, ProviderGate.NONE);
+  }
+
+  public static RunningOperator start(KubeApi api, OperatorSettings settings, ProviderGate gate) {
+    return new RunningOperator(api, settings, gate);
+  }
+
+  public static RunningOperator start(KubeApi api, InetSocketAddress dns, String... namespaces) {
+    return start(api, testSettings(dns, Set.of(namespaces)));
+  }
+
+  public static RunningOperator start(KubeApi api, InetSocketAddress dns, UnaryOperator<OperatorSettings> tweak,
+      String... namespaces) {
+    return start(api, tweak.apply(testSettings(dns, Set.of(namespaces))));
+  }
+
+  public int healthPort() {
+    return operator.healthPort();
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    try {
+      operator.close();
+    } finally {
+      client.close();
+    }
+  }
+}
