@@ -119,7 +119,8 @@ public final class StatusAggregator {
       return switch (reason) {
         case DNS_TEMPORARY_FAILURE -> "DNS could not answer (" + verdict.detail()
             + "); the last known result is kept and the check is retried soon";
-        case NO_PTR_RECORD -> "No PTR record for " + ip + " (" + v.reverseName() + "). Ask the owner of this IP "
+        case NO_PTR_RECORD -> check == Check.FORWARD_CONFIRMED ? capitalise(verdict.detail())
+            : "No PTR record for " + ip + " (" + v.reverseName() + "). Ask the owner of this IP "
             + "(cloud, hoster or ISP) to set its PTR to "
             + (wanted != null ? wanted : "a hostname of yours that resolves back to " + ip);
         case MULTIPLE_PTR_RECORDS -> ip + " has " + v.ptrNames().size() + " PTR records (" + shortList(v.ptrNames())

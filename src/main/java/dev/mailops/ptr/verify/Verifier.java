@@ -58,7 +58,9 @@ import org.xbill.DNS.Type;
  *       (lower case, no trailing dot), still resolved forward, and judged generic by {@link
  *       HostnameJudge}.
  *   <li>When no hostname is requested, {@link Verification#desiredHostnameForward()} is {@link
- *       Outcome#NONE}. When the PTR lookup failed temporarily, {@code forwardName} is the desired
+ *       Outcome#NONE}. Without a PTR, FORWARD_CONFIRMED is FAIL {@code NoPtrRecord}: nothing is
+ *       confirmed, and its detail says whether the desired hostname already resolves to the IP.
+ *       When the PTR lookup failed temporarily, {@code forwardName} is the desired
  *       hostname (if any) and FORWARD_CONFIRMED is UNKNOWN.
  * </ul>
  */
@@ -226,10 +228,12 @@ public final class Verifier implements AutoCloseable {
             : Verdict.fail(Reason.NO_PTR_RECORD, detail + ", expected " + desired.get()));
         forwardName = desired.orElse(null);
         forwardLookup = desiredLookup;
-        verdicts.put(Check.FORWARD_CONFIRMED, forwardName == null
-            ? Verdict.fail(Reason.NO_FORWARD_RECORD,
-                "there is no PTR record and no hostname whose address could be checked")
-            : forwardVerdict(ip, forwardName, forwardLookup));
+        // Without a PTR nothing is forward-confirmed; the detail still says whether the desired
+        // hostname's address is in place, which is all that is left to do on the forward side.
+        verdicts.put(Check.FORWARD_CONFIRMED, Verdict.fail(Reason.NO_PTR_RECORD,
+            forwardName == null
+                ? "there is no PTR record, so there is no name to resolve forward"
+                : noPtrForwardDetail(ip, forwardName, forwardVerdict(ip, forwardName, forwardLookup))));
       }
       default -> {
         verdicts.put(Check.PTR_PRESENT, Verdict.pass(Reason.PTR_FOUND,
@@ -281,6 +285,16 @@ public final class Verifier implements AutoCloseable {
     return new Verification(ip, reverse, desired, request.domain(), iprev, ptrNames, forwardName,
         forwardLookup == null ? List.of() : addresses(forwardLookup), desiredForward, verdicts,
         Instant.now());
+  }
+
+  private static String noPtrForwardDetail(InetAddress ip, String name, Verdict desiredForward) {
+    String ipText = IpAddresses.format(ip);
+    return switch (desiredForward.outcome()) {
+      case PASS -> "there is no PTR to confirm yet; " + name + " already resolves to " + ipText
+          + ", so reverse DNS will be forward-confirmed once the PTR is set";
+      case FAIL -> "there is no PTR to confirm, and " + desiredForward.detail();
+      default -> "there is no PTR to confirm (" + desiredForward.detail() + ")";
+    };
   }
 
   private Verdict forwardVerdict(InetAddress ip, String name, DnsClient.Lookup lookup) {

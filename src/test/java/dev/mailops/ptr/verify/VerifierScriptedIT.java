@@ -115,6 +115,9 @@ class VerifierScriptedIT {
     assertThat(v.forwardName()).isEqualTo("mail.example.com");
     assertThat(v.desiredHostnameForward()).isEqualTo(Outcome.PASS);
     assertThat(v.temporaryFailure()).isFalse();
+    // nothing is forward-confirmed without a PTR, but the user learns the A record is already right
+    assertVerdict(v, Check.FORWARD_CONFIRMED, Outcome.FAIL, Reason.NO_PTR_RECORD);
+    assertThat(v.verdict(Check.FORWARD_CONFIRMED).detail()).contains("mail.example.com already resolves to " + IP);
   }
 
   @Test
@@ -124,7 +127,7 @@ class VerifierScriptedIT {
     assertThat(v.iprev()).isEqualTo(Iprev.PERMERROR);
     assertVerdict(v, Check.PTR_PRESENT, Outcome.FAIL, Reason.NO_PTR_RECORD);
     assertVerdict(v, Check.PTR_MATCHES_HOSTNAME, Outcome.PASS, Reason.NO_HOSTNAME_REQUESTED);
-    assertVerdict(v, Check.FORWARD_CONFIRMED, Outcome.FAIL, Reason.NO_FORWARD_RECORD);
+    assertVerdict(v, Check.FORWARD_CONFIRMED, Outcome.FAIL, Reason.NO_PTR_RECORD);
     assertThat(v.forwardName()).isNull();
   }
 

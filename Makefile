@@ -1,0 +1,28 @@
+# ptr-operator: the commands README.md promises.
+MVN ?= mvn -B
+JAR := target/ptr-operator.jar
+
+.PHONY: test demo env crds jar bench clean
+
+## test: prepare DNS servers and Kubernetes binaries, then run unit (*Test) and integration (*IT) tests
+test: env
+	$(MVN) verify
+
+## demo: run the operator against a local kube-apiserver and PowerDNS with sample SendingIps
+demo: env jar
+	scripts/demo.sh
+
+## env: install/build what tests and demo need (idempotent)
+env:
+	scripts/test-env.sh
+
+jar:
+	$(MVN) -q -DskipTests package
+
+## crds: regenerate crds/ from the Java model (commit the result)
+crds:
+	$(MVN) -q -DskipTests process-test-classes
+	java -cp "target/test-classes:target/classes:$$($(MVN) -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" dev.mailops.ptr.api.CrdFiles
+
+clean:
+	$(MVN) -q clean

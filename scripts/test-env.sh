@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Prepares everything the tests and the demo need on a fresh Debian machine (run as root, or with sudo):
+# authoritative DNS servers from Debian, and kube-apiserver/etcd/kubectl built from the Go module proxy.
+# Every step is skipped when already done, so a second run takes seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[test-env] %s\n' "$*" >&2; }
+
+packages=(pdns-server pdns-backend-sqlite3 bind9 bind9-utils bind9-dnsutils sqlite3 lua5.4)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  as_root=()
+  [[ $(id -u) -eq 0 ]] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  # policy-rc.d may forbid starting services; the tests start their own servers anyway
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+scripts/k8s-test-binaries.sh
+log "ready"
