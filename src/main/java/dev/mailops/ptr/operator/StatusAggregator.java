@@ -118,7 +118,7 @@ public final class StatusAggregator {
       Reason reason = verdict.reason();
       return switch (reason) {
         case DNS_TEMPORARY_FAILURE -> "DNS could not answer (" + verdict.detail()
-            + "); the last known result is kept and the check is retried soon";
+            + "). A temporary failure says nothing about compliance: the last known result stands until DNS answers again";
         case NO_PTR_RECORD -> check == Check.FORWARD_CONFIRMED ? capitalise(verdict.detail())
             : "No PTR record for " + ip + " (" + v.reverseName() + "). Ask the owner of this IP "
             + "(cloud, hoster or ISP) to set its PTR to "
