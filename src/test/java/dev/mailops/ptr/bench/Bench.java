@@ -1,0 +1,479 @@
+package dev.mailops.ptr.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mailops.ptr.api.SendingIp;
+import dev.mailops.ptr.api.SendingIpStatus;
+import dev.mailops.ptr.operator.Conditions;
+import dev.mailops.ptr.operator.ProviderSync;
+import dev.mailops.ptr.operator.StatusAggregator;
+import dev.mailops.ptr.testing.KubeApi;
+import dev.mailops.ptr.verify.DnsSettings;
+import dev.mailops.ptr.verify.Verification;
+import dev.mailops.ptr.verify.VerificationRequest;
+import dev.mailops.ptr.verify.Verifier;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark behind `make bench`: for each N, a PowerDNS loaded with N IPs, a private kube-apiserver with N
+ * SendingIps, and the operator jar as its own process; measures convergence against a bare API client, the engine
+ * against dnsperf, the check command against adnshost and dig, the steady state and the footprint, and writes the
+ * figures (JSON per N, and the table in docs/benchmarks.md through {@link BenchReport}).
+ *
+ * <p>Arguments: {@code --n 1000,10000 --out docs/benchmarks.md --work target/bench --recheck 60s
+ * --steady-intervals 3 --threads 64 --jvm-opts "..." --jmh target/bench/jmh.csv --jfr}.
+ */
+public final class Bench {
+  static final String OP_NS = "bench-op";
+  static final String BARE_NS = "bench-bare";
+  static final int IN_FLIGHT = 256;
+  static final int DIG_IPS = 1000;
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** What one run is asked to do. */
+  record Options(List<Integer> sizes, Path out, Path work, Path jar, Duration recheck, int steadyIntervals,
+      int threads, String jvmOptions, Path jmh, boolean jfr, List<String> operatorArgs) {
+
+    static Options parse(String... args) {
+      List<Integer> sizes = List.of(1000, 10000);
+      Path out = null;
+      Path work = Path.of("target/bench");
+      Duration recheck = Duration.ofSeconds(60);
+      int intervals = 3;
+      int threads = 64;
+      String jvm = System.getenv().getOrDefault("BENCH_OPERATOR_JVM_OPTS", DEFAULT_JVM_OPTIONS);
+      Path jmh = null;
+      boolean jfr = false;
+      List<String> extra = new ArrayList<>();
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--n" -> sizes = java.util.Arrays.stream(args[++i].split(",")).map(String::trim)
+              .map(Integer::parseInt).toList();
+          case "--out" -> out = Path.of(args[++i]);
+          case "--work" -> work = Path.of(args[++i]);
+          case "--recheck" -> recheck = dev.mailops.ptr.operator.Durations.parse(args[++i]);
+          case "--steady-intervals" -> intervals = Integer.parseInt(args[++i]);
+          case "--threads" -> threads = Integer.parseInt(args[++i]);
+          case "--jvm-opts" -> jvm = args[++i];
+          case "--jmh" -> jmh = Path.of(args[++i]);
+          case "--jfr" -> jfr = true;
+          case "--operator-arg" -> extra.add(args[++i]);
+          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+        }
+      }
+      return new Options(sizes, out, work.toAbsolutePath(), Path.of("target/ptr-operator.jar").toAbsolutePath(), recheck, intervals, threads, jvm, jmh,
+          jfr, extra);
+    }
+  }
+
+  /** The JVM flags the operator runs with here, as the Deployment sets them (JAVA_TOOL_OPTIONS). */
+  static final String DEFAULT_JVM_OPTIONS = "";
+
+  /** The figures of one N, by key (see BenchReport for their meaning); texts hold request breakdowns. */
+  public static final class Result {
+    public int n;
+    public String jvmOptions;
+    public Map<String, Double> figures = new LinkedHashMap<>();
+    public Map<String, String> texts = new LinkedHashMap<>();
+
+    void put(String key, double value) {
+      figures.put(key, value);
+      System.out.printf("[bench] N=%d %s = %.3f%n", n, key, value);
+    }
+
+    void text(String key, String value) {
+      texts.put(key, value);
+      System.out.printf("[bench] N=%d %s: %s%n", n, key, value);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options = Options.parse(args);
+    List<Result> results = run(options);
+    if (options.out() != null) {
+      BenchReport.write(options, results);
+      System.out.println("[bench] wrote " + options.out());
+    }
+    System.exit(0);
+  }
+
+  static List<Result> run(Options options) throws Exception {
+    Files.createDirectories(options.work());
+    List<Result> results = new ArrayList<>();
+    for (int n : options.sizes()) {
+      Result r = runOne(options, n);
+      Files.writeString(options.work().resolve("results-" + n + ".json"), JSON.writeValueAsString(r));
+      results.add(r);
+    }
+    return results;
+  }
+
+  static Result runOne(Options o, int n) throws Exception {
+    Path work = Files.createDirectories(o.work().resolve("n" + n));
+    Result r = new Result();
+    r.n = n;
+    r.jvmOptions = o.jvmOptions();
+    Fleet fleet = Fleet.of(n);
+    System.out.printf("[bench] ===== N = %d (%s) =====%n", n, Instant.now());
+    try (BenchDns dns = BenchDns.start(fleet, work); KubeApi api = KubeApi.start()) {
+      KubernetesClient admin = api.client();
+      Map<String, SendingIpStatus> statuses = engine(fleet, dns, r);
+      dnsperf(fleet, dns, work, r);
+      checkCommand(o, fleet, dns, work, r);
+      adnshost(fleet, dns, work, r);
+      digLoop(fleet, dns, work, r);
+
+      for (String ns : List.of(OP_NS, BARE_NS)) {
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            .create();
+      }
+      long t0 = System.nanoTime();
+      create(admin, fleet, BARE_NS);
+      create(admin, fleet, OP_NS);
+      System.out.printf("[bench] created %d SendingIps in %.1f s%n", 2 * n, (System.nanoTime() - t0) / 1e9);
+      bare(api, fleet, statuses, o.threads(), r);
+      operator(o, api, dns, fleet, work, r);
+    }
+    return r;
+  }
+
+  // ---- the engine, the DNS limit and today's tools ----------------------------------------------------------
+
+  /** Verifier directly, IN_FLIGHT verifications at once (as the check command): once to warm up, once measured. */
+  static Map<String, SendingIpStatus> engine(Fleet fleet, BenchDns dns, Result r) throws Exception {
+    DnsSettings settings = DnsSettings.of(List.of(dns.address));
+    Map<String, SendingIpStatus> statuses = new ConcurrentHashMap<>();
+    StatusAggregator aggregator = new StatusAggregator();
+    try (Verifier verifier = new Verifier(settings)) {
+      verifyAll(verifier, fleet.entries, null, null);
+      long q0 = dns.queryCount();
+      long t0 = System.nanoTime();
+      verifyAll(verifier, fleet.entries, aggregator, statuses);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long queries = dns.queryCount() - q0;
+      r.put("engine.seconds", seconds);
+      r.put("engine.queries", queries);
+      r.put("engine.ipsPerSecond", fleet.size() / seconds);
+      r.put("engine.qps", queries / seconds);
+    }
+    long compliant = statuses.values().stream().filter(s -> s.condition("Ready")
+        .map(c -> Conditions.TRUE.equals(c.getStatus())).orElse(false)).count();
+    r.put("fleet.compliantShare", compliant / (double) fleet.size());
+    return statuses;
+  }
+
+  private static void verifyAll(Verifier verifier, List<Fleet.Entry> entries, StatusAggregator aggregator,
+      Map<String, SendingIpStatus> statuses) {
+    Semaphore permits = new Semaphore(IN_FLIGHT);
+    List<CompletableFuture<Void>> all = new ArrayList<>(entries.size());
+    Instant now = Instant.now();
+    for (Fleet.Entry e : entries) {
+      permits.acquireUninterruptibly();
+      VerificationRequest request = VerificationRequest.of(e.ip(), e.hostname(), Fleet.DOMAIN);
+      all.add(verifier.verify(request).thenAccept(v -> {
+        if (aggregator != null) {
+          SendingIpStatus s = aggregator.aggregate(
+              new StatusAggregator.Input(v, 1L, ProviderSync.noProvider(), Optional.empty(), null, now));
+          s.setLastCheckTime(Conditions.timestamp(now));
+          statuses.put(e.name(), s);
+        }
+      }).whenComplete((v, t) -> permits.release()));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+  }
+
+  static void dnsperf(Fleet fleet, BenchDns dns, Path work, Result r) throws Exception {
+    Path file = work.resolve("dnsperf-queries.txt");
+    try (Writer w = Files.newBufferedWriter(file)) {
+      for (Fleet.Entry e : fleet.entries) {
+        for (String[] q : e.queries()) {
+          w.write(q[0] + " " + q[1] + "\n");
+        }
+      }
+    }
+    long perPass = fleet.entries.stream().mapToLong(e -> e.queries().size()).sum();
+    long loops = Math.max(2, (60_000 + perPass - 1) / perPass);
+    String out = exec(work, List.of("dnsperf", "-s", dns.address.getAddress().getHostAddress(),
+        "-p", String.valueOf(dns.address.getPort()), "-d", file.toString(), "-n", String.valueOf(loops),
+        "-q", String.valueOf(2 * IN_FLIGHT), "-t", "5"), work.resolve("dnsperf.out"));
+    Matcher m = Pattern.compile("Queries per second:\\s+([0-9.]+)").matcher(out);
+    if (!m.find()) {
+      throw new IllegalStateException("no rate in dnsperf output:\n" + out);
+    }
+    r.put("dnsperf.qps", Double.parseDouble(m.group(1)));
+    r.put("dns.engineToDnsperf", r.figures.get("engine.qps") / r.figures.get("dnsperf.qps"));
+  }
+
+  static void checkCommand(Options o, Fleet fleet, BenchDns dns, Path work, Result r) throws Exception {
+    Path manifests = work.resolve("sendingips.yaml");
+    try (Writer w = Files.newBufferedWriter(manifests)) {
+      for (Fleet.Entry e : fleet.entries) {
+        w.write("apiVersion: ptr.mailops.dev/v1alpha1\nkind: SendingIp\nmetadata: {name: " + e.name()
+            + ", namespace: bench}\nspec: {ip: " + e.ip() + (e.hostname() == null ? "" : ", hostname: " + e.hostname())
+            + ", domain: " + Fleet.DOMAIN + "}\n---\n");
+      }
+    }
+    long q0 = dns.queryCount();
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder("java", "-jar", o.jar().toString(), "check", "-f", manifests.toString(),
+        "--dns-server", dns.server(), "-o", "json").redirectOutput(work.resolve("check.json").toFile())
+        .redirectError(work.resolve("check.err").toFile()).start();
+    int code = p.waitFor();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (code != 1 && code != 0) {
+      throw new IllegalStateException("check -f exited " + code + "; see " + work.resolve("check.err"));
+    }
+    r.put("check.seconds", seconds);
+    r.put("check.queries", dns.queryCount() - q0);
+    r.put("check.ipsPerSecond", fleet.size() / seconds);
+  }
+
+  /** adnshost (adns-tools): its `ptr` type checks that the PTR name maps back to the address (FCrDNS). */
+  static void adnshost(Fleet fleet, BenchDns dns, Path work, Result r) throws Exception {
+    if (!dns.onPort53()) {
+      System.out.println("[bench] adnshost skipped: it only talks to port 53, which this user cannot bind");
+      return;
+    }
+    Path input = work.resolve("adns-input.txt");
+    try (Writer w = Files.newBufferedWriter(input)) {
+      w.write("--type ptr\n");
+      for (Fleet.Entry e : fleet.entries) {
+        w.write(e.reverse() + "\n");
+      }
+      w.write("--type a\n");
+      for (Fleet.Entry e : fleet.entries) {
+        // the desired hostname, where the ptr lookup above has not already resolved it (as the engine does)
+        if (e.hostname() != null && !e.ptrTargets().contains(e.hostname())) {
+          w.write(e.hostname() + "\n");
+        }
+      }
+    }
+    long q0 = dns.queryCount();
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder("adnshost", "-a", "-Fi", "-Vq", "--config",
+        "nameserver " + dns.address.getAddress().getHostAddress(), "-f")
+        .redirectInput(input.toFile()).redirectOutput(work.resolve("adns.out").toFile())
+        .redirectError(work.resolve("adns.err").toFile()).start();
+    p.waitFor();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    r.put("adnshost.seconds", seconds);
+    r.put("adnshost.queries", dns.queryCount() - q0);
+    r.put("adnshost.ipsPerSecond", fleet.size() / seconds);
+    r.put("tools.checkToAdnshost", r.figures.get("check.ipsPerSecond") / r.figures.get("adnshost.ipsPerSecond"));
+  }
+
+  /** The shell way: for each of the first 1,000 IPs `dig -x`, then `dig` of the name it returns. */
+  static void digLoop(Fleet fleet, BenchDns dns, Path work, Result r) throws Exception {
+    List<Fleet.Entry> first = fleet.first(DIG_IPS);
+    Path ips = work.resolve("dig-ips.txt");
+    Files.write(ips, first.stream().map(Fleet.Entry::ip).toList());
+    String host = dns.address.getAddress().getHostAddress();
+    String port = String.valueOf(dns.address.getPort());
+    String script = "while read -r ip; do "
+        + "name=$(dig +short +time=2 +tries=1 -p " + port + " @" + host + " -x \"$ip\" | head -n1); "
+        + "if [ -n \"$name\" ]; then dig +short +time=2 +tries=1 -p " + port + " @" + host + " \"$name\" A >/dev/null; fi; "
+        + "done < " + ips;
+    long t0 = System.nanoTime();
+    exec(work, List.of("bash", "-c", script), work.resolve("dig.out"));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    r.put("dig.ips", first.size());
+    r.put("dig.seconds", seconds);
+    r.put("dig.ipsPerSecond", first.size() / seconds);
+    r.put("tools.checkToDig", r.figures.get("check.ipsPerSecond") / r.figures.get("dig.ipsPerSecond"));
+  }
+
+  // ---- the API server side -------------------------------------------------------------------------------
+
+  static void create(KubernetesClient admin, Fleet fleet, String namespace) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(32);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (Fleet.Entry e : fleet.entries) {
+        done.add(pool.submit(() -> admin.resource(e.sendingIp(namespace)).create()));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The API limit: a fresh fabric8 client, the same concurrency, server-side applying the precomputed statuses. */
+  static void bare(KubeApi api, Fleet fleet, Map<String, SendingIpStatus> statuses, int threads, Result r)
+      throws Exception {
+    KubernetesClient admin = api.client();
+    try (KubernetesClient client = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(api.kubeconfigYaml())).build()) {
+      client.resources(SendingIp.class).inNamespace(BARE_NS).withName(fleet.entries.get(0).name()).get();
+      PatchContext apply = new PatchContext.Builder().withFieldManager("bench-bare").withForce(true)
+          .withPatchType(PatchType.SERVER_SIDE_APPLY).build();
+      Map<String, Long> before = ApiMetrics.scrape(admin);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      long t0 = System.nanoTime();
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (Fleet.Entry e : fleet.entries) {
+          done.add(pool.submit(() -> {
+            SendingIp patch = new SendingIp();
+            patch.getMetadata().setName(e.name());
+            patch.getMetadata().setNamespace(BARE_NS);
+            patch.setStatus(statuses.get(e.name()));
+            return client.resources(SendingIp.class).inNamespace(BARE_NS).resource(patch).subresource("status")
+                .patch(apply);
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      r.put("bare.seconds", seconds);
+      r.text("bare.requests", ApiMetrics.describe(ApiMetrics.delta(before, ApiMetrics.scrape(admin))));
+    }
+  }
+
+  /** Convergence, steady state and footprint of the operator jar running as its own process. */
+  static void operator(Options o, KubeApi api, BenchDns dns, Fleet fleet, Path work, Result r) throws Exception {
+    KubernetesClient admin = api.client();
+    Path kubeconfig = work.resolve("kubeconfig");
+    Files.writeString(kubeconfig, api.kubeconfigYaml());
+    SharedIndexInformer<SendingIp> watch = admin.resources(SendingIp.class).inNamespace(OP_NS).inform();
+    watch.stopped();
+    String jvm = o.jvmOptions();
+    if (o.jfr()) {
+      jvm = (jvm + " -XX:StartFlightRecording=filename=" + work.resolve("operator.jfr").toAbsolutePath()
+          + ",settings=profile").trim();
+    }
+    Map<String, Long> before = ApiMetrics.scrape(admin);
+    long q0 = dns.queryCount();
+    try (OperatorProcess op = OperatorProcess.launch(o.jar(), kubeconfig, dns.server(), OP_NS, o.recheck(), jvm,
+        o.operatorArgs(), work.resolve("operator.log"))) {
+      double ready = op.awaitReady(Duration.ofMinutes(5));
+      long readyNanos = System.nanoTime();
+      r.put("footprint.readySeconds", ready);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+      while (converged(watch) < fleet.size()) {
+        if (System.nanoTime() > deadline || !op.process.isAlive()) {
+          throw new IllegalStateException("not converged: " + converged(watch) + "/" + fleet.size() + "; see "
+              + op.log);
+        }
+        Thread.sleep(100);
+      }
+      long end = System.nanoTime();
+      double fromReady = (end - readyNanos) / 1e9;
+      double fromLaunch = (end - op.launchedNanos) / 1e9;
+      Map<String, Long> delta = ApiMetrics.delta(before, ApiMetrics.scrape(admin));
+      long queries = dns.queryCount() - q0;
+      r.put("convergence.seconds", fromReady);
+      r.put("convergence.fromLaunchSeconds", fromLaunch);
+      r.put("convergence.toBare", fromReady / r.figures.get("bare.seconds"));
+      r.put("convergence.fromLaunchToBare", fromLaunch / r.figures.get("bare.seconds"));
+      r.put("convergence.apiRequests", ApiMetrics.sum(delta));
+      r.put("convergence.apiRequestsPerIp", ApiMetrics.sum(delta) / (double) fleet.size());
+      r.put("convergence.statusWrites", ApiMetrics.statusWrites(delta));
+      r.put("convergence.listCalls", delta.getOrDefault("LIST sendingips", 0L));
+      r.text("convergence.requests", ApiMetrics.describe(delta));
+      r.put("convergence.dnsQueries", queries);
+      r.put("convergence.dnsQueriesPerIp", queries / (double) fleet.size());
+      r.put("convergence.cpuSeconds", op.cpuSeconds());
+      r.put("convergence.rssMib", op.statusKib("VmRSS") / 1024.0);
+      r.put("convergence.peakRssMib", op.statusKib("VmHWM") / 1024.0);
+      r.put("footprint.liveHeapAfterConvergenceMib", op.liveHeapKib() / 1024.0);
+      steady(o, admin, dns, op, fleet, r);
+      r.put("footprint.rssMib", op.statusKib("VmRSS") / 1024.0);
+      r.put("footprint.peakRssMib", op.statusKib("VmHWM") / 1024.0);
+      r.put("footprint.liveHeapMib", op.liveHeapKib() / 1024.0);
+      if (o.jfr()) {
+        op.jcmd("JFR.dump filename=" + work.resolve("operator.jfr").toAbsolutePath());
+      }
+    } finally {
+      watch.close();
+    }
+  }
+
+  static long converged(SharedIndexInformer<SendingIp> watch) {
+    return watch.getStore().list().stream().filter(s -> s.getStatus() != null
+        && Objects.equals(s.getStatus().getObservedGeneration(), s.getMetadata().getGeneration())).count();
+  }
+
+  /** Several re-check intervals after convergence: writes, DNS rate and its one-second bursts, CPU. */
+  static void steady(Options o, KubernetesClient admin, BenchDns dns, OperatorProcess op, Fleet fleet, Result r)
+      throws Exception {
+    long settle = Math.min(5, o.recheck().toSeconds() / 10);
+    Thread.sleep(settle * 1000);
+    Map<String, Long> before = ApiMetrics.scrape(admin);
+    double cpu0 = op.cpuSeconds();
+    List<long[]> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    sampler.scheduleAtFixedRate(() -> samples.add(new long[] {System.nanoTime(), dns.queryCount()}), 0, 1,
+        TimeUnit.SECONDS);
+    long length = o.recheck().toMillis() * o.steadyIntervals();
+    Thread.sleep(length + 500);
+    sampler.shutdown();
+    sampler.awaitTermination(10, TimeUnit.SECONDS);
+    double cpu = op.cpuSeconds() - cpu0;
+    Map<String, Long> delta = ApiMetrics.delta(before, ApiMetrics.scrape(admin));
+    List<long[]> s = new ArrayList<>(samples);
+    double seconds = (s.get(s.size() - 1)[0] - s.get(0)[0]) / 1e9;
+    long queries = s.get(s.size() - 1)[1] - s.get(0)[1];
+    double max = 0;
+    for (int i = 1; i < s.size(); i++) {
+      double rate = (s.get(i)[1] - s.get(i - 1)[1]) / ((s.get(i)[0] - s.get(i - 1)[0]) / 1e9);
+      max = Math.max(max, rate);
+    }
+    double mean = queries / seconds;
+    r.put("steady.seconds", seconds);
+    r.put("steady.statusWrites", ApiMetrics.statusWrites(delta));
+    r.put("steady.apiRequests", ApiMetrics.sum(delta));
+    r.text("steady.requests", ApiMetrics.describe(delta));
+    r.put("steady.dnsQps", mean);
+    r.put("steady.expectedDnsQps", fleet.entries.stream().mapToLong(e -> e.queries().size()).sum()
+        / (double) o.recheck().toSeconds());
+    r.put("steady.maxBurstQps", max);
+    r.put("steady.burstToMean", mean == 0 ? Double.NaN : max / mean);
+    r.put("steady.cpuSeconds", cpu);
+    r.put("steady.cpuPercent", 100 * cpu / seconds);
+  }
+
+  private static String exec(Path work, List<String> command, Path output) throws Exception {
+    Process p = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+        .redirectOutput(output.toFile()).start();
+    int code = p.waitFor();
+    String out = Files.readString(output);
+    if (code != 0) {
+      throw new IllegalStateException(command.get(0) + " exited " + code + ":\n" + out);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.mailops.ptr.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** `java -jar target/ptr-operator.jar run ...` as its own process, with /proc and jcmd readings. */
+final class OperatorProcess implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
+  final Process process;
+  final long launchedNanos;
+  final int healthPort;
+  final Path log;
+
+  private OperatorProcess(Process process, long launchedNanos, int healthPort, Path log) {
+    this.process = process;
+    this.launchedNanos = launchedNanos;
+    this.healthPort = healthPort;
+    this.log = log;
+  }
+
+  /**
+   * @param jvmOptions given as JAVA_TOOL_OPTIONS, the way a Deployment sets them (env), so the jar's own command
+   *     line stays as documented
+   */
+  static OperatorProcess launch(Path jar, Path kubeconfig, String dnsServer, String namespace, Duration recheck,
+      String jvmOptions, List<String> extraArgs, Path log) throws IOException {
+    int port = BenchDns.freePort();
+    List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString(), "run",
+        "--dns-server", dnsServer, "--namespace", namespace, "--health-port", String.valueOf(port),
+        "--recheck-interval", recheck.toSeconds() + "s"));
+    command.addAll(extraArgs);
+    ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    b.environment().put("KUBECONFIG", kubeconfig.toString());
+    if (jvmOptions != null && !jvmOptions.isBlank()) {
+      b.environment().put("JAVA_TOOL_OPTIONS", jvmOptions);
+    }
+    System.out.println("[bench] operator: " + (jvmOptions == null ? "" : "JAVA_TOOL_OPTIONS='" + jvmOptions + "' ")
+        + String.join(" ", command));
+    long t0 = System.nanoTime();
+    return new OperatorProcess(b.start(), t0, port, log);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Seconds from launch until /readyz answers 200. */
+  double awaitReady(Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("operator exited with " + process.exitValue() + "; see " + log);
+      }
+      try {
+        HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/readyz"))
+            .timeout(Duration.ofSeconds(1)).GET().build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return (System.nanoTime() - launchedNanos) / 1e9;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(20);
+    }
+    throw new IllegalStateException("operator not ready within " + limit + "; see " + log);
+  }
+
+  /** utime + stime of the process, in seconds (CLK_TCK 100). */
+  double cpuSeconds() throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+  }
+
+  /** A field of /proc/PID/status in KiB, e.g. VmRSS or VmHWM. */
+  long statusKib(String field) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+      }
+    }
+    throw new IllegalStateException(field + " not in /proc/" + pid() + "/status");
+  }
+
+  /** Heap in use right after a full GC (jcmd GC.run, then GC.heap_info), in KiB. */
+  long liveHeapKib() throws Exception {
+    jcmd("GC.run");
+    String info = jcmd("GC.heap_info");
+    Matcher m = HEAP_USED.matcher(info);
+    if (!m.find()) {
+      throw new IllegalStateException("no heap figure in: " + info);
+    }
+    return Long.parseLong(m.group(1));
+  }
+
+  String jcmd(String command) throws Exception {
+    Process p = new ProcessBuilder("jcmd", String.valueOf(pid()), command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("jcmd " + command + " failed: " + out);
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
