@@ -1,5 +1,6 @@
 package dev.mailops.ptr.verify;
 
+import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -20,6 +21,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -29,8 +31,9 @@ import org.xbill.DNS.Type;
 /**
  * Asynchronous stub lookups with retries across servers and CNAME following; no caching.
  *
- * <p>Each query goes to one server through dnsjava's {@link SimpleResolver#sendAsync(Message,
- * Executor)} (non-blocking NIO; a truncated UDP answer is retried over TCP by dnsjava itself). Only
+ * <p>Each query goes to one server over UDP through {@link UdpTransport} (a few shared sockets, one
+ * receiver thread); a truncated UDP answer is asked again over TCP through dnsjava's {@link
+ * SimpleResolver#sendAsync(Message, Executor)}. Only
  * NOERROR and NXDOMAIN answers to the question asked are definitive; SERVFAIL, REFUSED, NOTIMP,
  * FORMERR, other rcodes, timeouts, network errors and answers to another question are temporary.
  * Timeouts and network errors are retried up to {@code retries} more times, rotating through the
@@ -42,8 +45,9 @@ import org.xbill.DNS.Type;
  * chain is a {@link Status#LOOP} (a permanent configuration error); a chain longer than
  * {@code maxCnameHops} is {@link Status#TEMPORARY} (this resolver gave up; others may go further).
  */
-final class DnsClient {
+final class DnsClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DnsClient.class);
+  private static final int EDNS_PAYLOAD = 1232;
 
   enum Status {
     FOUND,
@@ -58,7 +62,10 @@ final class DnsClient {
 
   private record Attempt(Message message, boolean temporary, boolean retryAnywhere, String detail) {}
 
+  private final List<InetSocketAddress> servers;
+  /** TCP only: for answers that were truncated over UDP. */
   private final List<SimpleResolver> resolvers;
+  private final UdpTransport udp;
   private final List<String> serverNames;
   private final Duration timeout;
   private final int retries;
@@ -75,11 +82,14 @@ final class DnsClient {
     for (InetSocketAddress server : servers) {
       SimpleResolver r = new SimpleResolver(server);
       r.setTimeout(timeout);
-      r.setEDNS(0, 1232, 0, Collections.emptyList());
+      r.setTCP(true);
+      r.setEDNS(0, EDNS_PAYLOAD, 0, Collections.emptyList());
       rs.add(r);
       names.add(describe(server));
     }
+    this.servers = List.copyOf(servers);
     this.resolvers = List.copyOf(rs);
+    this.udp = new UdpTransport();
     this.serverNames = List.copyOf(names);
     this.timeout = timeout;
     this.retries = retries;
@@ -177,7 +187,20 @@ final class DnsClient {
     try {
       Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
       q.getHeader().setFlag(Flags.RD);
-      sent = resolvers.get(index).sendAsync(q, executor).toCompletableFuture();
+      q.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
+      SimpleResolver tcp = resolvers.get(index);
+      sent = udp.send(servers.get(index), q, timeout).thenCompose(bytes -> {
+        Message response;
+        try {
+          response = new Message(bytes);
+        } catch (IOException e) {
+          return CompletableFuture.failedFuture(e);
+        }
+        if (response.getHeader().getFlag(Flags.TC)) {
+          return tcp.sendAsync(q, executor).toCompletableFuture();
+        }
+        return CompletableFuture.completedFuture(response);
+      });
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
@@ -235,5 +258,10 @@ final class DnsClient {
     Throwable c = unwrap(t);
     String msg = c.getMessage();
     return c.getClass().getSimpleName() + (msg == null ? "" : " (" + msg + ")");
+  }
+
+  @Override
+  public void close() {
+    udp.close();
   }
 }

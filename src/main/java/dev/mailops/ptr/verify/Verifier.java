@@ -74,6 +74,7 @@ public final class Verifier implements AutoCloseable {
 
   private final DnsSettings settings;
   private final DnsClient dns;
+  private final Executor executor;
   private final HostnameJudge judge = new HostnameJudge();
   private volatile boolean closed;
 
@@ -88,6 +89,7 @@ public final class Verifier implements AutoCloseable {
    */
   public Verifier(DnsSettings settings, Executor executor) {
     this.settings = settings;
+    this.executor = executor;
     List<InetSocketAddress> servers = settings.servers();
     if (servers.isEmpty()) {
       servers = ResolverConfig.getCurrentConfig().servers();
@@ -110,10 +112,11 @@ public final class Verifier implements AutoCloseable {
       if (closed) {
         return CompletableFuture.completedFuture(failure(request, "the verifier is closed"));
       }
+      // DNS answers complete on the transport's receiver thread; the caller's stages run on the executor
       return start(request).exceptionally(t -> {
         log.warn("verification of {} failed unexpectedly", request.ip(), t);
         return failure(request, "internal error: " + t);
-      });
+      }).thenApplyAsync(v -> v, executor);
     } catch (RuntimeException e) {
       log.warn("verification of {} failed unexpectedly", request.ip(), e);
       return CompletableFuture.completedFuture(failure(request, "internal error: " + e));
@@ -123,6 +126,7 @@ public final class Verifier implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    dns.close();
   }
 
   // ---------------------------------------------------------------------------------------------
