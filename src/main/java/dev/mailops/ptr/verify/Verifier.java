@@ -52,7 +52,9 @@ import org.xbill.DNS.Type;
  *   <li>At most {@link #MAX_PTR_NAMES} distinct PTR names are kept (answer order); at most {@code
  *       maxForwardNames} of them are resolved forward. iprev is {@code pass} when any of those
  *       resolves to the IP, {@code temperror} when none does and a lookup failed temporarily,
- *       {@code fail} otherwise.
+ *       {@code fail} otherwise. When there are at most {@code maxForwardNames} names (all resolved
+ *       forward), they are sorted, and forward addresses always are: servers rotate RRsets, and the
+ *       status must not change on every re-check because of it.
  *   <li>PTR targets are normalised with {@link Names#normalise}; a target that is not a valid host
  *       name (odd bytes, underscores, overlong) is kept in dnsjava's escaped presentation form
  *       (lower case, no trailing dot), still resolved forward, and judged generic by {@link
@@ -154,6 +156,16 @@ public final class Verifier implements AutoCloseable {
           }
         }
       }
+      if (distinct > 1 && distinct <= settings.maxForwardNames()) {
+        // Servers rotate the records of an RRset: a stable order keeps status (and the PTR column) from
+        // changing on every re-check. Larger (hostile) answers keep answer order, which decides which
+        // names are resolved forward.
+        Map<String, Name> sorted = new LinkedHashMap<>();
+        for (String n : names.keySet().stream().sorted().toList()) {
+          sorted.put(n, names.get(n));
+        }
+        names = sorted;
+      }
       Map<String, CompletableFuture<DnsClient.Lookup>> forward = new LinkedHashMap<>();
       for (Map.Entry<String, Name> e : names.entrySet()) {
         if (forward.size() >= settings.maxForwardNames()) {
@@ -170,8 +182,9 @@ public final class Verifier implements AutoCloseable {
         all.add(desiredLookup);
       }
       final int count = distinct;
+      final Map<String, Name> ordered = names;
       return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-          .thenApply(v -> assemble(request, reverse, ptr, names, count, forward, desiredLookup));
+          .thenApply(v -> assemble(request, reverse, ptr, ordered, count, forward, desiredLookup));
     });
   }
 
@@ -333,7 +346,15 @@ public final class Verifier implements AutoCloseable {
         out.add(a);
       }
     }
+    // answer order rotates between queries; a stable order keeps status unchanged when DNS is
+    out.sort(Verifier::compareAddresses);
     return out;
+  }
+
+  private static int compareAddresses(InetAddress a, InetAddress b) {
+    byte[] x = a.getAddress();
+    byte[] y = b.getAddress();
+    return x.length != y.length ? Integer.compare(x.length, y.length) : java.util.Arrays.compareUnsigned(x, y);
   }
 
   private static String list(List<String> names, int distinct) {
