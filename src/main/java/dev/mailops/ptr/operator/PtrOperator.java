@@ -18,6 +18,7 @@ public final class PtrOperator implements AutoCloseable {
   private final Operator operator;
   private final Verifier verifier;
   private final HealthServer health;
+  private final ReadyEvents events;
 
   public PtrOperator(KubernetesClient client, OperatorSettings settings, ProviderGate providerGate,
       Map<String, Supplier<String>> extraEndpoints) throws IOException {
@@ -34,8 +35,8 @@ public final class PtrOperator implements AutoCloseable {
       }
     });
     Clock clock = Clock.systemUTC();
-    var reconciler = new SendingIpReconciler(verifier, providerGate, new StatusAggregator(),
-        new ReadyEvents(client, clock, "ptr-operator"), settings, clock);
+    this.events = new ReadyEvents(client, clock, "ptr-operator");
+    var reconciler = new SendingIpReconciler(verifier, providerGate, new StatusAggregator(), events, settings, clock);
     operator.register(reconciler, config -> {
       if (!settings.namespaces().isEmpty()) {
         config.settingNamespaces(settings.namespaces());
@@ -73,6 +74,7 @@ public final class PtrOperator implements AutoCloseable {
       operator.stop();
     } finally {
       health.close();
+      events.close();
       verifier.close();
     }
   }

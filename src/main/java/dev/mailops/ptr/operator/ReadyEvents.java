@@ -9,20 +9,37 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Emits a Kubernetes Event when a SendingIp's Ready status changes, so `kubectl describe` tells the story. */
-public class ReadyEvents {
+/**
+ * Emits a Kubernetes Event when a SendingIp's Ready status changes, so `kubectl describe` tells the story.
+ *
+ * <p>Events are posted by one background thread, not by the reconciler: when thousands of SendingIps are
+ * created at once, each reconcile would otherwise wait for a second API call before its status is written.
+ * Like client-go's event broadcaster, the queue is bounded ({@value #QUEUE_LIMIT}) and events beyond it are
+ * dropped (and logged at debug): an Event is a courtesy, status is the record.
+ */
+public class ReadyEvents implements AutoCloseable {
+  static final int QUEUE_LIMIT = 1000;
   private static final Logger log = LoggerFactory.getLogger(ReadyEvents.class);
   private final KubernetesClient client;
   private final Clock clock;
   private final String component;
+  private final ThreadPoolExecutor poster;
 
   public ReadyEvents(KubernetesClient client, Clock clock, String component) {
     this.client = client;
     this.clock = clock;
     this.component = component;
+    this.poster = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE_LIMIT), r -> {
+      Thread t = new Thread(r, "ready-events");
+      t.setDaemon(true);
+      return t;
+    }, (r, executor) -> log.debug("event queue full ({} waiting): an Event is dropped", QUEUE_LIMIT));
   }
 
   void onStatusChange(SendingIp resource, Optional<Condition> before, Optional<Condition> after) {
@@ -51,12 +68,26 @@ public class ReadyEvents {
         .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
         .withNewSource().withComponent(component).endSource()
         .build();
+    String namespace = resource.getMetadata().getNamespace();
+    String name = resource.getMetadata().getName();
+    poster.execute(() -> {
+      try {
+        client.v1().events().inNamespace(namespace).resource(event).create();
+      } catch (RuntimeException e) {
+        // An Event is a courtesy: losing one must not fail the reconcile that writes the status.
+        log.warn("could not record event for {}/{}: {}", namespace, name, e.getMessage());
+      }
+    });
+  }
+
+  /** Posts what is queued (for at most a few seconds), then stops. */
+  @Override
+  public void close() {
+    poster.shutdown();
     try {
-      client.v1().events().inNamespace(resource.getMetadata().getNamespace()).resource(event).create();
-    } catch (RuntimeException e) {
-      // An Event is a courtesy: losing one must not fail the reconcile that writes the status.
-      log.warn("could not record event for {}/{}: {}", resource.getMetadata().getNamespace(),
-          resource.getMetadata().getName(), e.getMessage());
+      poster.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
