@@ -12,6 +12,10 @@ test: env
 demo: env jar
 	scripts/demo.sh
 
+## bench: performance at scale (N = 1,000 and 10,000) against API, DNS and tool baselines, plus JMH; rewrites docs/benchmarks.md
+bench:
+	scripts/bench.sh
+
 ## env: install/build what tests and demo need (idempotent)
 env:
 	scripts/test-env.sh

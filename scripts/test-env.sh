@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[test-env] %s\n' "$*" >&2; }
 
-packages=(pdns-server pdns-backend-sqlite3 bind9 bind9-utils bind9-dnsutils sqlite3 lua5.4)
+# dnsperf and adns-tools: the baselines of the benchmark (its smoke test BenchSmokeIT runs in make test)
+packages=(pdns-server pdns-backend-sqlite3 bind9 bind9-utils bind9-dnsutils sqlite3 lua5.4 dnsperf adns-tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

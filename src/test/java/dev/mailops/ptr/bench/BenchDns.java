@@ -124,6 +124,29 @@ final class BenchDns implements AutoCloseable {
     }
   }
 
+  /** Cache and latency counters, for development. */
+  String stats() {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + webPort + "/api/v1/servers/localhost/statistics"))
+          .header("X-API-Key", apiKey).GET().build(), HttpResponse.BodyHandlers.ofString());
+      StringBuilder s = new StringBuilder();
+      for (JsonNode item : JSON.readTree(r.body())) {
+        String name = item.path("name").asText();
+        if (List.of("packetcache-hit", "packetcache-miss", "query-cache-hit", "query-cache-miss", "latency")
+            .contains(name)) {
+          s.append(name).append('=').append(item.path("value").asText()).append(' ');
+        }
+      }
+      return s.toString().trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private void awaitReady() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {

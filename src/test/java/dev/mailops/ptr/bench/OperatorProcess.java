@@ -99,11 +99,20 @@ final class OperatorProcess implements AutoCloseable {
   long liveHeapKib() throws Exception {
     jcmd("GC.run");
     String info = jcmd("GC.heap_info");
-    Matcher m = HEAP_USED.matcher(info);
-    if (!m.find()) {
+    // G1: "garbage-first heap total ..., used NK"; Serial/Parallel: one "... generation total ..., used NK" per
+    // generation (eden/survivor lines give percentages; Metaspace is not heap)
+    long used = -1;
+    for (String line : info.split("\n")) {
+      Matcher m = HEAP_USED.matcher(line);
+      if ((line.contains("garbage-first heap") || line.contains("generation") || line.contains(" PSYoungGen")
+          || line.contains(" ParOldGen")) && m.find()) {
+        used = Math.max(used, 0) + Long.parseLong(m.group(1));
+      }
+    }
+    if (used < 0) {
       throw new IllegalStateException("no heap figure in: " + info);
     }
-    return Long.parseLong(m.group(1));
+    return used;
   }
 
   String jcmd(String command) throws Exception {

@@ -1,0 +1,79 @@
+package dev.mailops.ptr.bench;
+
+import dev.mailops.ptr.verify.DnsSettings;
+import dev.mailops.ptr.verify.VerificationRequest;
+import dev.mailops.ptr.verify.Verifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Development probe: engine passes against a fresh bench PowerDNS, with latency and cache counters (args: n inflight passes). */
+public final class EngineProbe {
+  public static void main(String[] args) throws Exception {
+    int n = Integer.parseInt(args[0]);
+    int inFlight = Integer.parseInt(args[1]);
+    int passes = Integer.parseInt(args[2]);
+    Fleet fleet = Fleet.of(n);
+    try (BenchDns dns = BenchDns.start(fleet, Path.of("target/probe").toAbsolutePath())) {
+      for (int pass = 0; pass < passes; pass++) {
+        String ex = args.length > 3 ? args[3] : "fj";
+        java.util.concurrent.Executor executor = switch (ex) {
+          case "direct" -> Runnable::run;
+          case "pool4" -> java.util.concurrent.Executors.newFixedThreadPool(4);
+          default -> java.util.concurrent.ForkJoinPool.commonPool();
+        };
+        try (Verifier v = new Verifier(DnsSettings.of(List.of(dns.address)), executor)) {
+          String before = dns.stats();
+          long q0 = dns.queryCount();
+          long t0 = System.nanoTime();
+          List<Long> lat = Collections.synchronizedList(new ArrayList<>());
+          AtomicInteger temp = new AtomicInteger();
+          Semaphore permits = new Semaphore(inFlight);
+          List<CompletableFuture<?>> all = new ArrayList<>();
+          for (Fleet.Entry e : fleet.entries) {
+            permits.acquireUninterruptibly();
+            long s0 = System.nanoTime();
+            all.add(v.verify(VerificationRequest.of(e.ip(), e.hostname(), Fleet.DOMAIN)).whenComplete((x, t) -> {
+              permits.release();
+              lat.add((System.nanoTime() - s0) / 1_000_000);
+              if (x.temporaryFailure()) {
+                temp.incrementAndGet();
+              }
+            }));
+          }
+          CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+          double s = (System.nanoTime() - t0) / 1e9;
+          List<Long> sorted = new ArrayList<>(lat);
+          Collections.sort(sorted);
+          System.out.printf("pass %d: %.0f IPs/s, %.0f q/s; temp %d; ms p50 %d p90 %d p99 %d max %d; before %s after %s%n",
+              pass, n / s, (dns.queryCount() - q0) / s, temp.get(), sorted.get(sorted.size() / 2),
+              sorted.get(sorted.size() * 9 / 10), sorted.get(sorted.size() * 99 / 100), sorted.get(sorted.size() - 1),
+              before, dns.stats());
+        }
+      }
+      Path q = Path.of("target/probe/q.txt").toAbsolutePath();
+      try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(q)) {
+        for (Fleet.Entry e : fleet.entries) {
+          for (String[] x : e.queries()) {
+            w.write(x[0] + " " + x[1] + "\n");
+          }
+        }
+      }
+      for (String extra : List.of("-q 64")) {
+        List<String> cmd = new ArrayList<>(List.of("dnsperf", "-s", dns.address.getAddress().getHostAddress(), "-d",
+            q.toString(), "-n", "3"));
+        cmd.addAll(List.of(extra.split(" ")));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        System.out.println("dnsperf " + extra + ": " + out.lines().filter(l -> l.contains("Queries per second")
+            || l.contains("Average Latency") || l.contains("Queries lost")).map(String::trim).toList());
+      }
+    }
+    System.exit(0);
+  }
+}
