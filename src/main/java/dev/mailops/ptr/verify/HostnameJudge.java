@@ -256,17 +256,27 @@ public final class HostnameJudge {
     int o1 = b[1] & 0xff;
     int o2 = b[2] & 0xff;
     int o3 = b[3] & 0xff;
+    long value = ((long) o0 << 24) | (o1 << 16) | (o2 << 8) | o3;
+    // Cheap necessary conditions first (the judgement runs on every verification, and compiling these
+    // IP-specific patterns dominated its cost): every decimal form contains the last octet's digits,
+    // the hex form its two hex digits, the integer form its digits.
+    boolean decimal = n.contains(Integer.toString(o3));
+    boolean hexDigits = n.contains((o3 < 16 ? "0" : "") + Integer.toHexString(o3));
+    boolean integer = n.contains(Long.toString(value));
+    if (!decimal && !hexDigits && !integer) {
+      return Optional.empty();
+    }
     String fwd = "(?<![0-9])" + dec(o0) + SEP + dec(o1) + SEP + dec(o2) + SEP + dec(o3) + "(?![0-9])";
     String rev = "(?<![0-9])" + dec(o3) + SEP + dec(o2) + SEP + dec(o1) + SEP + dec(o0) + "(?![0-9])";
     String padded = pad3(o0) + pad3(o1) + pad3(o2) + pad3(o3);
     String paddedRev = pad3(o3) + pad3(o2) + pad3(o1) + pad3(o0);
     String hex = String.format("%02x%s?%02x%s?%02x%s?%02x", o0, SEP, o1, SEP, o2, SEP, o3);
-    long value = ((long) o0 << 24) | (o1 << 16) | (o2 << 8) | o3;
-    return find(fwd, n)
-        .or(() -> find(rev, n))
-        .or(() -> find("(?<![0-9])(?:" + padded + "|" + paddedRev + ")(?![0-9])", n))
-        .or(() -> find(hex, n))
-        .or(() -> find("(?<![0-9])" + value + "(?![0-9])", n));
+    Optional<String> none = Optional.empty();
+    return (decimal ? find(fwd, n) : none)
+        .or(() -> decimal ? find(rev, n) : none)
+        .or(() -> decimal ? find("(?<![0-9])(?:" + padded + "|" + paddedRev + ")(?![0-9])", n) : none)
+        .or(() -> hexDigits ? find(hex, n) : none)
+        .or(() -> integer ? find("(?<![0-9])" + value + "(?![0-9])", n) : none);
   }
 
   /** The last three or two octets (forward or reversed, separated) when present in the name. */
@@ -275,6 +285,9 @@ public final class HostnameJudge {
     int o1 = b[1] & 0xff;
     int o2 = b[2] & 0xff;
     int o3 = b[3] & 0xff;
+    if (!n.contains(Integer.toString(o3))) {
+      return null; // every candidate contains the last octet's digits
+    }
     String[] candidates = {
       dec(o1) + SEP + dec(o2) + SEP + dec(o3),
       dec(o3) + SEP + dec(o2) + SEP + dec(o1),
