@@ -189,7 +189,8 @@ final class DnsClient implements AutoCloseable {
       q.getHeader().setFlag(Flags.RD);
       q.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
       SimpleResolver tcp = resolvers.get(index);
-      sent = udp.send(servers.get(index), q, timeout).thenCompose(bytes -> {
+      // parse and go on on the executor, so that the transport's receiver thread only receives
+      sent = udp.send(servers.get(index), q, timeout).thenComposeAsync(bytes -> {
         Message response;
         try {
           response = new Message(bytes);
@@ -200,7 +201,7 @@ final class DnsClient implements AutoCloseable {
           return tcp.sendAsync(q, executor).toCompletableFuture();
         }
         return CompletableFuture.completedFuture(response);
-      });
+      }, executor);
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
@@ -43,6 +44,7 @@ final class UdpTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
   static final int SOCKETS = 8;
   static final int ROTATE_AFTER = 4096;
+  private static final int RECEIVE_BUFFER = 1 << 20;
   private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final long RETIRE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -85,6 +87,8 @@ final class UdpTransport implements AutoCloseable {
   private Socket open() throws IOException {
     DatagramChannel channel = DatagramChannel.open();
     channel.configureBlocking(false);
+    // room for bursts of answers while the receiver thread waits for a core (the kernel caps it at rmem_max)
+    channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
     channel.bind(null);
     Socket s = new Socket(channel);
     toRegister.add(s);

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,9 +81,23 @@ public final class Verifier implements AutoCloseable {
   private final HostnameJudge judge = new HostnameJudge();
   private volatile boolean closed;
 
-  /** Uses the common fork-join pool to run (short, non-blocking) completion stages. */
+  /**
+   * Runs the (short, non-blocking) completion stages on a pool shared by all default verifiers, with
+   * one thread per core and at least two: the common pool has a single thread on a two-core machine,
+   * which bounded the engine (docs/benchmarks.md).
+   */
   public Verifier(DnsSettings settings) {
-    this(settings, ForkJoinPool.commonPool());
+    this(settings, DefaultPool.POOL);
+  }
+
+  private static final class DefaultPool {
+    static final ForkJoinPool POOL = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        pool -> {
+          ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+          t.setName("ptr-verify-" + t.getPoolIndex());
+          t.setDaemon(true);
+          return t;
+        }, null, true);
   }
 
   /**
