@@ -43,7 +43,7 @@ final class BenchReport {
         .append(o.jvmOptions().isBlank() ? "none" : o.jvmOptions()).append("`; `--reconcile-threads` default; ")
         .append("bare client and engine concurrency ").append(o.threads()).append(" / ").append(Bench.IN_FLIGHT)
         .append("; re-check interval ").append(o.recheck().toSeconds()).append(" s, steady state over ")
-        .append(o.steadyIntervals()).append(" intervals.\n\n");
+        .append(o.steadyIntervals()).append(o.steadyIntervals() == 1 ? " interval.\n\n" : " intervals.\n\n");
 
     s.append("| figure | ");
     for (Bench.Result r : results) {
@@ -144,8 +144,8 @@ final class BenchReport {
       new Row("convergence.dnsQueriesPerIp", "DNS queries per SendingIp", "", null, "PTR + A of each name: 2 to 3"),
       new Row("convergence.cpuSeconds", "operator CPU during start-up and convergence", "s", null, ""),
       new Row("convergence.peakRssMib", "operator peak RSS (VmHWM) at convergence", "MiB", null, ""),
-      new Row("engine.qps", "**DNS limit**: engine queries/s (Java harness on Verifier, 256 in flight)", "/s", null, ""),
-      new Row("dnsperf.qps", "dnsperf queries/s, same queries, same server, 512 outstanding", "/s", null, "baseline"),
+      new Row("engine.qps", "**DNS limit**: engine queries/s (Java harness on Verifier, " + Bench.IN_FLIGHT + " verifications in flight)", "/s", null, ""),
+      new Row("dnsperf.qps", "dnsperf queries/s, same queries, same server, " + 2 * Bench.IN_FLIGHT + " outstanding", "/s", null, "baseline"),
       new Row("dns.engineToDnsperf", "engine ÷ dnsperf", "x", (v, n) -> v >= 0.5, "target ≥ 0.5"),
       new Row("engine.ipsPerSecond", "engine IPs verified per second", "/s", null, ""),
       new Row("check.ipsPerSecond", "**Today's tools**: `check -f` over the N IPs, IPs/s (JVM start included)", "/s", null, ""),

@@ -26,7 +26,8 @@ public final class EngineProbe {
           case "pool4" -> java.util.concurrent.Executors.newFixedThreadPool(4);
           default -> java.util.concurrent.ForkJoinPool.commonPool();
         };
-        try (Verifier v = new Verifier(DnsSettings.of(List.of(dns.address)), executor)) {
+        try (Verifier v = ex.equals("default") ? new Verifier(DnsSettings.of(List.of(dns.address)))
+            : new Verifier(DnsSettings.of(List.of(dns.address)), executor)) {
           String before = dns.stats();
           long q0 = dns.queryCount();
           long t0 = System.nanoTime();
