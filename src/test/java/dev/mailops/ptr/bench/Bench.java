@@ -55,7 +55,7 @@ public final class Bench {
   static final String OP_NS = "bench-op";
   static final String BARE_NS = "bench-bare";
   /** Verifications in flight in the engine harness (up to twice as many queries; dnsperf gets that many). */
-  static final int IN_FLIGHT = 64;
+  static final int IN_FLIGHT = Integer.getInteger("bench.inFlight", 64);
   static final int DIG_IPS = 1000;
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
