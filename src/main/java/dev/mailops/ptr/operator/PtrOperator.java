@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -18,38 +19,51 @@ public final class PtrOperator implements AutoCloseable {
   private final Operator operator;
   private final Verifier verifier;
   private final HealthServer health;
+  private final OperatorMetrics metrics;
 
   public PtrOperator(KubernetesClient client, OperatorSettings settings, ProviderGate providerGate,
       Map<String, Supplier<String>> extraEndpoints) throws IOException {
-    this.verifier = new Verifier(settings.dns());
+    this.metrics = new OperatorMetrics();
+    this.verifier = new Verifier(settings.dns(), java.util.concurrent.ForkJoinPool.commonPool(), metrics);
     this.operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
+          .withMetrics(metrics.josdkMetrics())
           .withConcurrentReconciliationThreads(settings.reconcileThreads())
           .withCloseClientOnStop(false)
           // An API server outage at start must not kill the process: it waits and recovers.
           .withStopOnInformerErrorDuringStartup(false);
       if (settings.leaderElection()) {
-        overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
-            OperatorSettings.LEASE_NAME, settings.leaseNamespace(), settings.identity()));
+        Duration lease = settings.leaseDuration();
+        // renew well before the lease runs out, and retry often enough to take over promptly
+        overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME,
+            settings.leaseNamespace(), lease, lease.multipliedBy(2).dividedBy(3), lease.dividedBy(5),
+            settings.identity(), null, settings.exitOnLostLease()));
       }
     });
     Clock clock = Clock.systemUTC();
     var reconciler = new SendingIpReconciler(verifier, providerGate, new StatusAggregator(),
         new ReadyEvents(client, clock, "ptr-operator"), settings, clock);
+    metrics.countSendingIpsFrom(reconciler::cachedSendingIps);
     operator.register(reconciler, config -> {
       if (!settings.namespaces().isEmpty()) {
         config.settingNamespaces(settings.namespaces());
       }
     });
+    Map<String, Supplier<String>> endpoints = new java.util.LinkedHashMap<>(extraEndpoints);
+    endpoints.putIfAbsent("/metrics", metrics::scrape);
     this.health = new HealthServer(settings.healthPort(),
         () -> new HealthServer.Probe(true, "alive"),
         this::readiness,
-        extraEndpoints);
+        endpoints);
   }
 
   public void start() {
     operator.start();
     log.info("ptr-operator started; health on port {}", health.port());
+  }
+
+  public OperatorMetrics metrics() {
+    return metrics;
   }
 
   public int healthPort() {

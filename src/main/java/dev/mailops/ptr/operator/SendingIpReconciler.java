@@ -41,6 +41,8 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
   private final ReadyEvents events;
   private final OperatorSettings settings;
   private final Clock clock;
+  /** The informer cache of SendingIps, once the controller has prepared it (for metrics). */
+  private volatile io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache<SendingIp> cache;
   /** Consecutive temporary DNS failures per UID, for backoff; losing it on restart only resets the backoff. */
   private final Map<String, Integer> failureStreaks = new ConcurrentHashMap<>();
 
@@ -58,7 +60,14 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
   public List<EventSource<?, SendingIp>> prepareEventSources(EventSourceContext<SendingIp> context) {
     // Duplicate detection looks up claimants of one IP in the informer cache: no list call per reconcile.
     context.getPrimaryCache().addIndexer(IP_INDEX, resource -> ipKey(resource).map(List::of).orElse(List.of()));
+    cache = context.getPrimaryCache();
     return List.of();
+  }
+
+  /** The SendingIps this controller knows of, from its informer cache (empty before it started). */
+  public java.util.stream.Stream<SendingIp> cachedSendingIps() {
+    var current = cache;
+    return current == null ? java.util.stream.Stream.empty() : current.list();
   }
 
   @Override

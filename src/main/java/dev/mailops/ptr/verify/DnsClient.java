@@ -64,9 +64,10 @@ final class DnsClient {
   private final int retries;
   private final int maxCnameHops;
   private final Executor executor;
+  private final DnsObserver observer;
 
   DnsClient(List<InetSocketAddress> servers, Duration timeout, int retries, int maxCnameHops,
-      Executor executor) {
+      Executor executor, DnsObserver observer) {
     if (servers.isEmpty()) {
       throw new IllegalArgumentException("no DNS servers");
     }
@@ -85,6 +86,7 @@ final class DnsClient {
     this.retries = retries;
     this.maxCnameHops = maxCnameHops;
     this.executor = executor;
+    this.observer = observer;
   }
 
   static String describe(InetSocketAddress server) {
@@ -174,6 +176,7 @@ final class DnsClient {
     String server = serverNames.get(index);
     String what = show(name) + "/" + Type.string(type);
     CompletableFuture<Message> sent;
+    long started = System.nanoTime();
     try {
       Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
       q.getHeader().setFlag(Flags.RD);
@@ -182,7 +185,10 @@ final class DnsClient {
       sent = CompletableFuture.failedFuture(e);
     }
     return sent
-        .handle((response, error) -> classify(response, error, name, type, server, what))
+        .handle((response, error) -> {
+          observe(type, response, error, started);
+          return classify(response, error, name, type, server, what);
+        })
         .thenCompose(a -> {
           boolean again = a.temporary()
               && attempt < retries
@@ -193,6 +199,21 @@ final class DnsClient {
           }
           return CompletableFuture.completedFuture(a);
         });
+  }
+
+  private void observe(int type, Message response, Throwable error, long started) {
+    String outcome;
+    if (error != null) {
+      Throwable cause = unwrap(error);
+      outcome = cause instanceof TimeoutException || cause instanceof SocketTimeoutException ? "timeout" : "error";
+    } else {
+      outcome = Rcode.string(response.getRcode()).toLowerCase(java.util.Locale.ROOT);
+    }
+    try {
+      observer.queried(Type.string(type), outcome, Duration.ofNanos(System.nanoTime() - started));
+    } catch (RuntimeException e) {
+      log.debug("DNS observer failed", e);
+    }
   }
 
   private Attempt classify(Message response, Throwable error, Name name, int type, String server,

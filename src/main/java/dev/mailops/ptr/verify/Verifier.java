@@ -87,6 +87,11 @@ public final class Verifier implements AutoCloseable {
    *     are not async; must not be a direct executor if callers block in their stages
    */
   public Verifier(DnsSettings settings, Executor executor) {
+    this(settings, executor, DnsObserver.NONE);
+  }
+
+  /** As above, telling {@code observer} about every query sent (for metrics). */
+  public Verifier(DnsSettings settings, Executor executor, DnsObserver observer) {
     this.settings = settings;
     List<InetSocketAddress> servers = settings.servers();
     if (servers.isEmpty()) {
@@ -97,7 +102,7 @@ public final class Verifier implements AutoCloseable {
       }
     }
     this.dns = new DnsClient(servers, settings.timeout(), settings.retries(),
-        settings.maxCnameHops(), executor);
+        settings.maxCnameHops(), executor, observer);
   }
 
   public DnsSettings settings() {
