@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailops.ptr.api.SendingIp;
-import dev.mailops.ptr.api.SendingIpSpec;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
 import dev.mailops.ptr.testing.RunningOperator;
+import dev.mailops.ptr.testing.SendingIps;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.io.IOException;
 import java.net.URI;
@@ -115,14 +115,7 @@ class MetricsAndLeaderElectionIT {
   }
 
   private static void create(String ns, String name, String ip, String hostname) {
-    SendingIp sip = new SendingIp();
-    sip.getMetadata().setName(name);
-    sip.getMetadata().setNamespace(ns);
-    SendingIpSpec spec = new SendingIpSpec();
-    spec.setIp(ip);
-    spec.setHostname(hostname);
-    sip.setSpec(spec);
-    api.client().resource(sip).create();
+    SendingIps.create(api.client(), ns, name, ip, hostname, null);
   }
 
   private static String get(int port, String path) throws IOException, InterruptedException {
