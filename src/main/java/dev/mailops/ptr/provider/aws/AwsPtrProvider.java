@@ -26,7 +26,7 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
@@ -74,7 +74,7 @@ public final class AwsPtrProvider implements PtrProvider {
     Ec2ClientBuilder builder = Ec2Client.builder()
         .region(Region.of(settings.region()))
         .credentialsProvider(credentialsProvider(settings))
-        .httpClient(UrlConnectionHttpClient.builder()
+        .httpClient(ApacheHttpClient.builder()
             .connectionTimeout(callTimeout)
             .socketTimeout(callTimeout)
             .build())
