@@ -19,6 +19,9 @@ import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.compute.v1.UpdateAccessConfigInstanceRequest;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
 import com.google.cloud.compute.v1.ZoneOperationsSettings;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrProvider;
@@ -37,8 +40,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Sets the public PTR of a VM instance's external IP (IPv4 {@code natIP} or IPv6 {@code externalIpv6}) through
@@ -57,7 +58,6 @@ public final class GcpPtrProvider implements PtrProvider {
   static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
   static final int DEFAULT_MAX_POLLS = 5;
   private static final String COMPUTE_SCOPE = "https://www.googleapis.com/auth/compute";
-  private static final Pattern REASON = Pattern.compile("\"reason\"\\s*:\\s*\"([^\"]+)\"");
 
   /** Where an external IP lives. */
   record Location(String zone, String instance, String networkInterface, boolean ipv6) {}
@@ -349,8 +349,9 @@ public final class GcpPtrProvider implements PtrProvider {
     StatusCode.Code code = e.getStatusCode().getCode();
     Object transport = e.getStatusCode().getTransportCode();
     int http = transport instanceof Integer i ? i : -1;
-    String message = e.getMessage();
-    String reason = reason(e);
+    ErrorBody body = errorBody(e);
+    String message = body.message() != null ? body.message() : e.getMessage();
+    String reason = body.reason();
     String prefix = "GCP Compute " + method + " in project " + settings.project()
         + (ip != null ? " for " + ip.getHostAddress() : "") + " failed: "
         + (http > 0 ? "HTTP " + http : code.name()) + (reason != null ? " " + reason : "") + ": ";
@@ -377,19 +378,27 @@ public final class GcpPtrProvider implements PtrProvider {
     return new ProviderException(kind, prefix + message + advice, e);
   }
 
-  private static String reason(ApiException e) {
-    if (e.getReason() != null && !e.getReason().isEmpty()) {
-      return e.getReason();
-    }
+  /** The {@code error.message} and first {@code error.errors[].reason} of Compute's JSON error body. */
+  private record ErrorBody(String message, String reason) {}
+
+  private static ErrorBody errorBody(ApiException e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof com.google.api.client.http.HttpResponseException h && h.getContent() != null) {
-        Matcher m = REASON.matcher(h.getContent());
-        if (m.find()) {
-          return m.group(1);
+        try {
+          JsonObject error = JsonParser.parseString(h.getContent()).getAsJsonObject().getAsJsonObject("error");
+          String message = error.has("message") ? error.get("message").getAsString() : null;
+          String reason = null;
+          JsonArray errors = error.getAsJsonArray("errors");
+          if (errors != null && !errors.isEmpty() && errors.get(0).getAsJsonObject().has("reason")) {
+            reason = errors.get(0).getAsJsonObject().get("reason").getAsString();
+          }
+          return new ErrorBody(message, reason);
+        } catch (RuntimeException notJson) {
+          return new ErrorBody(null, null);
         }
       }
     }
-    return null;
+    return new ErrorBody(null, e.getReason() == null || e.getReason().isEmpty() ? null : e.getReason());
   }
 
   private void sleep() throws ProviderException {
