@@ -2,6 +2,7 @@ package dev.mailops.ptr.operator;
 
 import dev.mailops.ptr.verify.Verifier;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.io.IOException;
@@ -20,6 +21,7 @@ public final class PtrOperator implements AutoCloseable {
   private final Verifier verifier;
   private final HealthServer health;
   private final OperatorMetrics metrics;
+  private volatile boolean closing;
 
   public PtrOperator(KubernetesClient client, OperatorSettings settings, ProviderGate providerGate,
       Map<String, Supplier<String>> extraEndpoints) throws IOException {
@@ -37,7 +39,7 @@ public final class PtrOperator implements AutoCloseable {
         // renew well before the lease runs out, and retry often enough to take over promptly
         overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME,
             settings.leaseNamespace(), lease, lease.multipliedBy(2).dividedBy(3), lease.dividedBy(5),
-            settings.identity(), null, settings.exitOnLostLease()));
+            settings.identity(), leaderCallbacks(settings), false));
       }
     });
     Clock clock = Clock.systemUTC();
@@ -70,6 +72,27 @@ public final class PtrOperator implements AutoCloseable {
     return health.port();
   }
 
+  /**
+   * Losing the Lease while running ends the process, so two replicas never reconcile at once (Kubernetes restarts
+   * the pod). Giving it up because this operator is closing must not: System.exit inside a shutdown hook would
+   * block the JVM until the pod is killed.
+   */
+  private LeaderCallbacks leaderCallbacks(OperatorSettings settings) {
+    return new LeaderCallbacks(
+        () -> log.info("{} leads: reconciling", settings.identity()),
+        () -> {
+          if (closing) {
+            log.info("released the leader Lease on shutdown");
+          } else if (settings.exitOnLostLease()) {
+            log.error("lost the leader Lease; exiting so that only the new leader reconciles");
+            new Thread(() -> System.exit(1), "lost-lease-exit").start();
+          } else {
+            log.warn("lost the leader Lease");
+          }
+        },
+        leader -> log.info("leader is {}", leader));
+  }
+
   private HealthServer.Probe readiness() {
     var runtime = operator.getRuntimeInfo();
     if (!runtime.isStarted()) {
@@ -83,6 +106,7 @@ public final class PtrOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     try {
       operator.stop();
     } finally {
