@@ -65,6 +65,17 @@ class DeployManifestsIT {
   }
 
   @Test
+  void helmInstallDryRunAgainstTheServerPrintsNotesSayingWhatToDoNext() {
+    Manifests.Result install = Manifests.helm("install", Manifests.RELEASE, Manifests.CHART_DIR.toString(),
+        "--namespace", NAMESPACE, "--dry-run=server", "--kubeconfig", api.kubeconfig().toString());
+    assertThat(install.exitCode()).as(install.stderr()).isZero();
+    assertThat(install.stdout()).contains("NOTES:",
+        "kubectl -n ptr-system rollout status deployment/ptr-operator",
+        "kubectl wait sendingip/mx1 -n mail --for=condition=Ready",
+        "eks\\.amazonaws\\.com/role-arn");
+  }
+
+  @Test
   void valuesSchemaRefusesWrongTypesAndUnknownKeys() {
     for (String bad : List.of("replicas=two", "recheckInterval=hourly", "image.pullPolicy=Sometimes", "replica=2")) {
       Manifests.Result result = Manifests.helm("template", Manifests.RELEASE, Manifests.CHART_DIR.toString(),
@@ -74,22 +85,25 @@ class DeployManifestsIT {
     }
   }
 
+  // Server-side apply: a client-side apply warns about the CRDs and namespace the fixtures created without
+  // last-applied annotations; --force-conflicts because the test fixture's field manager owns the CRDs here.
+  // Nothing is persisted (dry run), but admission (schema, PodSecurity warnings for the Deployment) runs for real.
   @Test
   void kustomizeOutputIsAcceptedByTheApiServer() throws Exception {
-    Manifests.Result applied = Manifests.kubectl(api, "apply", "--dry-run=server", "-f",
+    Manifests.Result applied = Manifests.kubectl(api, "apply", "--server-side", "--force-conflicts", "--dry-run=server", "-f",
         Manifests.write(Manifests.kustomizeYaml()).toString());
     assertThat(applied.exitCode()).as(applied.stderr()).isZero();
-    assertThat(applied.stdout()).contains("deployment.apps/ptr-operator created (server dry run)",
-        "clusterrole.rbac.authorization.k8s.io/ptr-operator created (server dry run)");
+    assertThat(applied.stdout()).contains("deployment.apps/ptr-operator serverside-applied (server dry run)",
+        "clusterrole.rbac.authorization.k8s.io/ptr-operator serverside-applied (server dry run)");
     assertThat(applied.stderr()).doesNotContain("PodSecurity").doesNotContain("Warning");
   }
 
   @Test
   void helmOutputIsAcceptedByTheApiServer() throws Exception {
-    Manifests.Result applied = Manifests.kubectl(api, "apply", "--dry-run=server", "-f",
+    Manifests.Result applied = Manifests.kubectl(api, "apply", "--server-side", "--force-conflicts", "--dry-run=server", "-f",
         Manifests.write(Manifests.helmYaml()).toString());
     assertThat(applied.exitCode()).as(applied.stderr()).isZero();
-    assertThat(applied.stdout()).contains("deployment.apps/ptr-operator created (server dry run)");
+    assertThat(applied.stdout()).contains("deployment.apps/ptr-operator serverside-applied (server dry run)");
     assertThat(applied.stderr()).doesNotContain("PodSecurity").doesNotContain("Warning");
   }
 
