@@ -20,8 +20,12 @@ public final class RunningOperator implements AutoCloseable {
   private final PtrOperator operator;
 
   private RunningOperator(KubeApi api, OperatorSettings settings, ProviderGate gate) {
+    this(Config.fromKubeconfig(api.kubeconfigYaml()), settings, gate);
+  }
+
+  private RunningOperator(Config config, OperatorSettings settings, ProviderGate gate) {
     try {
-      client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(api.kubeconfigYaml())).build();
+      client = new KubernetesClientBuilder().withConfig(config).build();
       operator = new PtrOperator(client, settings, gate, Map.of());
       operator.start();
     } catch (java.io.IOException e) {
@@ -39,6 +43,11 @@ public final class RunningOperator implements AutoCloseable {
 
   public static RunningOperator start(KubeApi api, OperatorSettings settings) {
     return new RunningOperator(api, settings, ProviderGate.NONE);
+  }
+
+  /** With a client built from the given config, e.g. one impersonating the operator's ServiceAccount. */
+  public static RunningOperator start(Config config, OperatorSettings settings) {
+    return new RunningOperator(config, settings, ProviderGate.NONE);
   }
 
   public static RunningOperator start(KubeApi api, OperatorSettings settings, ProviderGate gate) {
