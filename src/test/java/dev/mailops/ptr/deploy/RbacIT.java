@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailops.ptr.api.SendingIp;
-import dev.mailops.ptr.api.SendingIpSpec;
 import dev.mailops.ptr.operator.OperatorSettings;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
 import dev.mailops.ptr.testing.RunningOperator;
+import dev.mailops.ptr.testing.SendingIps;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
@@ -178,22 +177,14 @@ class RbacIT {
       dns.ptr("192.0.2.10", "mail.example.com");
       dns.a("mail.example.com", "192.0.2.10");
       OperatorSettings defaults = RunningOperator.testSettings(dns.dnsAddress(), Set.of());
-      // All namespaces, as deployed by default. Leader election stays off here: with it on, closing the operator
-      // makes JOSDK call System.exit (exitOnStopLeading), which would end this test JVM; the Lease rights are
-      // exercised below with the same LeaseLock JOSDK uses.
+      // All namespaces and leader election on, as deployed by default (closing the operator releases the Lease
+      // without ending the JVM).
       OperatorSettings settings = new OperatorSettings(defaults.dns(), defaults.defaultRecheckInterval(), Set.of(),
           0, defaults.reconcileThreads(), defaults.duplicateRecheck(), defaults.statusHeartbeat(), false, OPERATOR_NS,
-          "rbac-it");
+          "rbac-it").withLeaderElection(OPERATOR_NS, "rbac-it", OperatorSettings.DEFAULT_LEASE_DURATION, true);
       try (RunningOperator operator = RunningOperator.start(operatorConfig(), settings)) {
         assertThat(operator.client().getConfiguration().getImpersonateUsername()).isEqualTo(SERVICE_ACCOUNT);
-        SendingIp sip = new SendingIp();
-        sip.setMetadata(new ObjectMetaBuilder().withName("mx1").withNamespace(mailNs).build());
-        SendingIpSpec spec = new SendingIpSpec();
-        spec.setIp("192.0.2.10");
-        spec.setHostname("mail.example.com");
-        spec.setDomain("example.com");
-        sip.setSpec(spec);
-        api.client().resource(sip).create();
+        SendingIps.create(api.client(), mailNs, "mx1", "192.0.2.10", "mail.example.com", "example.com");
 
         await().atMost(Duration.ofSeconds(90)).until(() -> ready("mx1") != null);
         Condition ready = ready("mx1");
