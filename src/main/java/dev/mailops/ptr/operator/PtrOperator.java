@@ -21,10 +21,14 @@ public final class PtrOperator implements AutoCloseable {
   private final Verifier verifier;
   private final HealthServer health;
   private final OperatorMetrics metrics;
+  private final KubernetesClient client;
+  private final OperatorSettings settings;
   private volatile boolean closing;
 
   public PtrOperator(KubernetesClient client, OperatorSettings settings, ProviderGate providerGate,
       Map<String, Supplier<String>> extraEndpoints) throws IOException {
+    this.client = client;
+    this.settings = settings;
     this.metrics = new OperatorMetrics();
     this.verifier = new Verifier(settings.dns(), java.util.concurrent.ForkJoinPool.commonPool(), metrics);
     this.operator = new Operator(overrider -> {
@@ -73,6 +77,28 @@ public final class PtrOperator implements AutoCloseable {
   }
 
   /**
+   * Hands the Lease over at once instead of making the standby wait out its duration, as client-go does on
+   * release: empty holder, one-second duration, and only if this instance still holds it.
+   */
+  private void releaseLease() {
+    if (!settings.leaderElection()) {
+      return;
+    }
+    try {
+      var lease = client.leases().inNamespace(settings.leaseNamespace()).withName(OperatorSettings.LEASE_NAME).get();
+      if (lease != null && lease.getSpec() != null && settings.identity().equals(lease.getSpec().getHolderIdentity())) {
+        lease.getSpec().setHolderIdentity("");
+        lease.getSpec().setLeaseDurationSeconds(1);
+        client.resource(lease).update(); // carries the resourceVersion: fails if a new leader took it meanwhile
+        log.info("released the leader Lease");
+      }
+    } catch (RuntimeException e) {
+      // the standby takes over when the Lease expires anyway
+      log.warn("could not release the leader Lease: {}", e.getMessage());
+    }
+  }
+
+  /**
    * Losing the Lease while running ends the process, so two replicas never reconcile at once (Kubernetes restarts
    * the pod). Giving it up because this operator is closing must not: System.exit inside a shutdown hook would
    * block the JVM until the pod is killed.
@@ -109,6 +135,7 @@ public final class PtrOperator implements AutoCloseable {
     closing = true;
     try {
       operator.stop();
+      releaseLease();
     } finally {
       health.close();
       verifier.close();
