@@ -10,10 +10,24 @@ import java.util.Set;
  * @param namespaces namespaces to watch, empty for all
  * @param duplicateRecheck how soon a SendingIp that lost an IP claim looks again (the winner may be deleted)
  * @param statusHeartbeat how often lastCheckTime is refreshed when nothing else changed (writes cost API load)
+ * @param providers how ReverseDnsProviders are used; its operatorNamespace is where credentials Secrets live
  */
 public record OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval, Set<String> namespaces,
     int healthPort, int reconcileThreads, Duration duplicateRecheck, Duration statusHeartbeat,
-    boolean leaderElection, String leaseNamespace, String identity) {
+    boolean leaderElection, String leaseNamespace, String identity, ProviderSettings providers) {
 
   public static final String LEASE_NAME = "ptr-operator-leader";
+
+  /** Provider settings by default, with the lease namespace as the operator's own namespace. */
+  public OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval, Set<String> namespaces,
+      int healthPort, int reconcileThreads, Duration duplicateRecheck, Duration statusHeartbeat,
+      boolean leaderElection, String leaseNamespace, String identity) {
+    this(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads, duplicateRecheck, statusHeartbeat,
+        leaderElection, leaseNamespace, identity, ProviderSettings.defaults(leaseNamespace));
+  }
+
+  public OperatorSettings withProviders(ProviderSettings newProviders) {
+    return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
+        duplicateRecheck, statusHeartbeat, leaderElection, leaseNamespace, identity, newProviders);
+  }
 }
