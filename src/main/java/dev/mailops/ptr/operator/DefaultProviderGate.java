@@ -196,11 +196,17 @@ public final class DefaultProviderGate implements ProviderGate {
     Duration delay = ProviderSettings.exponential(settings.initialBackoff(), settings.maxBackoff(), attempts);
     ProviderState state = previous == null ? null
         : new ProviderState(previous.getName(), previous.getPtrValue(), "Failed", previous.getLastUpdateTime());
-    ProviderSync result = ProviderSync.failed(reason, message + "; retrying in " + delay.toSeconds() + "s", state)
+    ProviderSync result = ProviderSync.failed(reason, message + "; retrying in " + seconds(delay), state)
         .withRetryAfter(delay);
     backoffs.put(uid, new Backoff(attempts, now.plus(delay), result));
     log.warn("provider call for SendingIp uid {} failed (attempt {}): {}", uid, attempts, result.message());
     return result;
+  }
+
+  /** "20s", or "0.2s" below a second. */
+  static String seconds(Duration delay) {
+    return delay.toMillis() % 1000 == 0 ? delay.toSeconds() + "s" : String.format(java.util.Locale.ROOT, "%.1fs",
+        delay.toMillis() / 1000.0);
   }
 
   /** DNS already shows exactly one PTR, the desired one. */
@@ -304,9 +310,9 @@ public final class DefaultProviderGate implements ProviderGate {
       return Optional.empty();
     }
     Duration delay = ProviderSettings.exponential(settings.resetBackoff(), settings.maxBackoff(), attempts);
-    log.warn("{}/{}: resetting the PTR failed (attempt {} of {}), retrying in {}s: {}",
+    log.warn("{}/{}: resetting the PTR failed (attempt {} of {}), retrying in {}: {}",
         resource.getMetadata().getNamespace(), resource.getMetadata().getName(), attempts, settings.resetAttempts(),
-        delay.toSeconds(), failure);
+        seconds(delay), failure);
     return Optional.of(delay);
   }
 
