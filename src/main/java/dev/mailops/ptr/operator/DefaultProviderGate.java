@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,13 +67,23 @@ public final class DefaultProviderGate implements ProviderGate {
   private final Map<String, Integer> resetAttempts = new ConcurrentHashMap<>();
   private final Map<String, Labels> namespaceLabels = new ConcurrentHashMap<>();
   private volatile InformerEventSource<ReverseDnsProvider, SendingIp> providers;
+  /** For tests without an API server: where ReverseDnsProviders and namespace labels come from instead. */
+  private final Function<String, Optional<ReverseDnsProvider>> providerLookup;
+  private final Function<String, Map<String, String>> labelLookup;
 
   public DefaultProviderGate(KubernetesClient client, ProviderInstances instances, ProviderSettings settings,
       Clock clock) {
+    this(client, instances, settings, clock, null, null);
+  }
+
+  DefaultProviderGate(KubernetesClient client, ProviderInstances instances, ProviderSettings settings, Clock clock,
+      Function<String, Optional<ReverseDnsProvider>> providerLookup, Function<String, Map<String, String>> labelLookup) {
     this.client = client;
     this.instances = instances;
     this.settings = settings;
     this.clock = clock;
+    this.providerLookup = providerLookup;
+    this.labelLookup = labelLookup;
   }
 
   @Override
@@ -94,6 +105,9 @@ public final class DefaultProviderGate implements ProviderGate {
   }
 
   private Optional<ReverseDnsProvider> lookup(String name) {
+    if (providerLookup != null) {
+      return providerLookup.apply(name);
+    }
     InformerEventSource<ReverseDnsProvider, SendingIp> source = providers;
     if (source != null) {
       return source.get(new ResourceID(name));
@@ -246,6 +260,9 @@ public final class DefaultProviderGate implements ProviderGate {
   }
 
   private Map<String, String> labels(String namespace) {
+    if (labelLookup != null) {
+      return labelLookup.apply(namespace);
+    }
     Instant now = clock.instant();
     Labels cached = namespaceLabels.get(namespace);
     if (cached != null && cached.readAt().plus(settings.cacheRecheck()).isAfter(now)) {
@@ -317,6 +334,9 @@ public final class DefaultProviderGate implements ProviderGate {
   }
 
   private void event(SendingIp resource, String type, String reason, String message) {
+    if (client == null) {
+      return;
+    }
     String now = Conditions.timestamp(clock.instant());
     var event = new EventBuilder()
         .withNewMetadata()
