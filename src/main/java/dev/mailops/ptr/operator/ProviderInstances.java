@@ -44,12 +44,22 @@ public final class ProviderInstances implements AutoCloseable {
   }
 
   /** The provider for this ReverseDnsProvider, built or reused. */
-  public synchronized PtrProvider get(ReverseDnsProvider resource) throws ProviderConfigException {
+  public PtrProvider get(ReverseDnsProvider resource) throws ProviderConfigException {
+    return get(resource, false);
+  }
+
+  /**
+   * The provider for this ReverseDnsProvider; with {@code recheckSecret} the Secret is read again even if it was
+   * read less than cacheRecheck ago (the ReverseDnsProvider controller does, so a rotated Secret is picked up as
+   * soon as its watch fires).
+   */
+  public synchronized PtrProvider get(ReverseDnsProvider resource, boolean recheckSecret)
+      throws ProviderConfigException {
     String name = resource.getMetadata().getName();
     String providerVersion = resource.getMetadata().getResourceVersion();
     Instant now = clock.instant();
     Entry cached = entries.get(name);
-    if (cached != null && Objects.equals(cached.providerVersion(), providerVersion)
+    if (!recheckSecret && cached != null && Objects.equals(cached.providerVersion(), providerVersion)
         && cached.checkedAt().plus(settings.cacheRecheck()).isAfter(now)) {
       return cached.provider();
     }

@@ -5,6 +5,14 @@ import dev.mailops.ptr.api.ReverseDnsProviderStatus;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.PtrProviders;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Set;
+import java.util.stream.Collectors;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -31,6 +39,7 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = ReverseDnsProviderReconciler.NAME)
 public class ReverseDnsProviderReconciler implements Reconciler<ReverseDnsProvider> {
   public static final String NAME = "reversednsprovider";
+  static final String SECRET_INDEX = "by-secret";
   private static final Logger log = LoggerFactory.getLogger(ReverseDnsProviderReconciler.class);
 
   private final ProviderInstances instances;
@@ -41,6 +50,25 @@ public class ReverseDnsProviderReconciler implements Reconciler<ReverseDnsProvid
     this.instances = instances;
     this.settings = settings;
     this.clock = clock;
+  }
+
+  /**
+   * Watches Secrets in the operator namespace only, so that creating or rotating a credentials Secret re-probes the
+   * ReverseDnsProviders that reference it at once (an index on the provider cache maps a Secret to them).
+   */
+  @Override
+  public List<EventSource<?, ReverseDnsProvider>> prepareEventSources(
+      EventSourceContext<ReverseDnsProvider> context) {
+    context.getPrimaryCache().addIndexer(SECRET_INDEX, provider -> PtrProviders.secretRef(provider.getSpec())
+        .map(ref -> List.of(ref.getNamespace() + "/" + ref.getName())).orElse(List.of()));
+    var config = InformerEventSourceConfiguration.from(Secret.class, ReverseDnsProvider.class)
+        .withName("credentials-secrets")
+        .withNamespaces(Set.of(settings.operatorNamespace()))
+        .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
+            .byIndex(SECRET_INDEX, secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName())
+            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .build();
+    return List.of(new InformerEventSource<>(config, context));
   }
 
   @Override
@@ -54,7 +82,7 @@ public class ReverseDnsProviderReconciler implements Reconciler<ReverseDnsProvid
     String reason = "Ready";
     String message;
     try {
-      instances.get(resource).probe();
+      instances.get(resource, true).probe();
       message = "Credentials present and the " + PtrProviders.typeOf(resource.getSpec())
           + " provider answered a probe";
     } catch (ProviderConfigException e) {

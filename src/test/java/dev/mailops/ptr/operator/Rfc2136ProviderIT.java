@@ -252,6 +252,43 @@ class Rfc2136ProviderIT {
   }
 
   @Test
+  @Order(2)
+  void creatingTheMissingSecretMakesTheProviderReadyWithoutWaitingForTheNextProbe() {
+    String name = "late-secret-" + SUFFIX;
+    provider(name, List.of("198.51.100.0/24"), "127.0.0.1:" + bind.dnsAddress().getPort(), operatorNs, "late-tsig",
+        null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> "SecretNotFound".equals(providerReady(name).getReason()));
+    // the probe interval is 5 minutes: only the Secret watch can bring this within the wait
+    secret("late-tsig", bind.tsigSecret());
+    await().atMost(Duration.ofSeconds(60)).until(() -> "True".equals(providerReady(name).getStatus()));
+    client.resources(ReverseDnsProvider.class).withName(name).delete();
+  }
+
+  @Test
+  @Order(2)
+  void creatingTheReferencedProviderReTriggersTheSendingIp() throws Exception {
+    String name = "late-provider-" + SUFFIX;
+    bind.replace("mx70.example.org", "A", 5, "198.51.100.70");
+    var spec = new SendingIpSpec();
+    spec.setIp("198.51.100.70");
+    spec.setHostname("mx70.example.org");
+    spec.setProviderRef(name);
+    spec.setRecheckInterval("168h"); // no periodic re-check within the test: only the provider watch can help
+    var resource = new SendingIp();
+    resource.getMetadata().setName("late-provider");
+    resource.getMetadata().setNamespace(mailNs);
+    resource.setSpec(spec);
+    client.resources(SendingIp.class).inNamespace(mailNs).resource(resource).create();
+    assertThat(awaitProviderSynced(mailNs, "late-provider", "ProviderError").getMessage()).contains("not found");
+
+    provider(name, List.of("198.51.100.64/26"), "127.0.0.1:" + bind.dnsAddress().getPort(), operatorNs, "tsig", null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> "True".equals(ready(mailNs, "late-provider").getStatus()));
+    assertThat(Dig.answers(bind.dnsAddress(), "70." + REVERSE_ZONE, Type.PTR)).containsExactly("mx70.example.org.");
+    client.resources(SendingIp.class).inNamespace(mailNs).withName("late-provider").delete();
+    client.resources(ReverseDnsProvider.class).withName(name).delete();
+  }
+
+  @Test
   @Order(3)
   void theTsigSecretAppearsInNoStatusEventOrLog() {
     String secret = bind.tsigSecret();
