@@ -197,8 +197,30 @@ class Rfc2136PtrProviderIT {
     }
 
     @Test
-    void probeSucceedsWithTheRightKey() throws Exception {
+    void probeSucceedsWithTheRightKeyWithAndWithoutZone() throws Exception {
       right("113.0.203.in-addr.arpa").probe();
+      right(null).probe();
+    }
+
+    @Test
+    void wrongKeyFailsEvenWithoutAZone() throws Exception {
+      Rfc2136PtrProvider wrong = provider(pdns.dnsAddress(), null, KEY, WRONG_SECRET);
+      assertThatThrownBy(wrong::probe).isInstanceOfSatisfying(ProviderException.class,
+          e -> assertThat(e.kind()).isEqualTo(Kind.AUTHENTICATION));
+      assertThatThrownBy(() -> wrong.read(ip("203.0.113.6"))).isInstanceOfSatisfying(ProviderException.class,
+          e -> assertThat(e.kind()).isEqualTo(Kind.AUTHENTICATION));
+    }
+
+    @Test
+    void keyNotAllowedForTheZoneIsRefusedAsAuthentication() throws Exception {
+      String other = pdns.addTsigKey("ptr-other-key", "hmac-sha256");
+      Rfc2136PtrProvider notAllowed = provider(pdns.dnsAddress(), "113.0.203.in-addr.arpa", "ptr-other-key", other);
+      assertThatThrownBy(() -> notAllowed.set(ip("203.0.113.6"), "evil.example.com"))
+          .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.AUTHENTICATION));
+      assertThatThrownBy(notAllowed::probe).isInstanceOfSatisfying(ProviderException.class,
+          e -> assertThat(e.kind()).isEqualTo(Kind.AUTHENTICATION));
+      assertThat(Dig.answers(pdns.dnsAddress(), "6.113.0.203.in-addr.arpa", Type.PTR))
+          .containsExactly("keep.example.com.");
     }
 
     @Test
