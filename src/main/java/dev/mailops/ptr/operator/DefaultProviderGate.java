@@ -136,7 +136,15 @@ public final class DefaultProviderGate implements ProviderGate {
     ReverseDnsProvider provider = found.get();
     InetAddress ip = verification.ip();
     String ipText = IpAddresses.format(ip);
-    Optional<String> refusal = refusal(resource, provider, ip);
+    Optional<String> refusal;
+    try {
+      refusal = refusal(resource, provider, ip);
+    } catch (KubernetesClientException e) {
+      // a temporary API problem is no refusal: say so and look again soon, without a provider call
+      return ProviderSync.failed("ProviderError", "Could not read the labels of namespace "
+          + resource.getMetadata().getNamespace() + " (HTTP " + e.getCode() + ") to match the namespaceSelector of "
+          + "ReverseDnsProvider " + ref + "; retrying", previous).withRetryAfter(settings.initialBackoff());
+    }
     if (refusal.isPresent()) {
       backoffs.remove(uid);
       return ProviderSync.failed("ProviderNotAllowed", refusal.get(), null);
@@ -237,7 +245,11 @@ public final class DefaultProviderGate implements ProviderGate {
     return new ProviderState(ref, hostname, updateStatus, time);
   }
 
-  /** Why this SendingIp may not use the provider, if it may not: the rule that refuses it. */
+  /**
+   * Why this SendingIp may not use the provider, if it may not: the rule that refuses it.
+   *
+   * @throws KubernetesClientException when the namespace's labels cannot be read
+   */
   private Optional<String> refusal(SendingIp resource, ReverseDnsProvider provider, InetAddress ip) {
     String name = provider.getMetadata().getName();
     List<String> cidrs = provider.getSpec() == null ? List.of() : provider.getSpec().getAllowedCidrs();
@@ -247,13 +259,7 @@ public final class DefaultProviderGate implements ProviderGate {
     }
     var selector = provider.getSpec().getNamespaceSelector();
     String namespace = resource.getMetadata().getNamespace();
-    Map<String, String> labels;
-    try {
-      labels = labels(namespace);
-    } catch (KubernetesClientException e) {
-      return Optional.of("could not read the labels of namespace " + namespace + " (HTTP " + e.getCode()
-          + ") to match the namespaceSelector of ReverseDnsProvider " + name + "; no provider call is made");
-    }
+    Map<String, String> labels = labels(namespace);
     return ProviderRules.unmet(selector, labels).map(unmet -> "Namespace " + namespace
         + " is not selected by the namespaceSelector of ReverseDnsProvider " + name + " (" + unmet
         + " not met); no provider call is made");
@@ -299,14 +305,19 @@ public final class DefaultProviderGate implements ProviderGate {
           + " was not reset and may still be set");
       return Optional.empty();
     }
-    Optional<String> refusal = refusal(resource, provider.get(), ip);
+    Optional<String> refusal;
+    try {
+      refusal = refusal(resource, provider.get(), ip);
+    } catch (KubernetesClientException e) {
+      return retryReset(resource, uid, ipText, ref,
+          "could not read the labels of namespace " + resource.getMetadata().getNamespace());
+    }
     if (refusal.isPresent()) {
       resetAttempts.remove(uid);
       log.info("{}/{}: not resetting the PTR: {}", resource.getMetadata().getNamespace(),
           resource.getMetadata().getName(), refusal.get());
       return Optional.empty();
     }
-    String failure;
     try {
       instances.get(provider.get()).reset(ip);
       resetAttempts.remove(uid);
@@ -315,8 +326,11 @@ public final class DefaultProviderGate implements ProviderGate {
       event(resource, "Normal", "PtrReset", message);
       return Optional.empty();
     } catch (ProviderConfigException | ProviderException e) {
-      failure = e.getMessage();
+      return retryReset(resource, uid, ipText, ref, e.getMessage());
     }
+  }
+
+  private Optional<Duration> retryReset(SendingIp resource, String uid, String ipText, String ref, String failure) {
     int attempts = resetAttempts.merge(uid, 1, Integer::sum);
     if (attempts >= settings.resetAttempts()) {
       resetAttempts.remove(uid);

@@ -77,10 +77,14 @@ public final class Rfc2136PtrProvider implements PtrProvider {
     return settings;
   }
 
+  /**
+   * The PTR at the server. Several PTRs come back as one comma-separated value, which never equals a single
+   * desired hostname: the gate then calls {@link #set}, which leaves exactly one.
+   */
   @Override
   public PtrRecord read(InetAddress ip) throws ProviderException {
     Location location = locate(ip);
-    return location.ptrs().isEmpty() ? PtrRecord.none() : PtrRecord.applied(location.ptrs().get(0));
+    return location.ptrs().isEmpty() ? PtrRecord.none() : PtrRecord.applied(String.join(",", location.ptrs()));
   }
 
   /** Replaces the whole PTR RRset at the owner name with the one desired PTR, in one atomic update. */

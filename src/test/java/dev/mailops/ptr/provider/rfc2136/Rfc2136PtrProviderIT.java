@@ -67,8 +67,9 @@ class Rfc2136PtrProviderIT {
     @Test
     void setReplacesEveryPtrWithExactlyTheDesiredOne() throws Exception {
       Rfc2136PtrProvider provider = right("100.51.198.in-addr.arpa");
+      // two PTRs never read as one of them: the gate must not take "holds the desired name" from this
       assertThat(provider.read(ip("198.51.100.5")).value()).hasValueSatisfying(
-          v -> assertThat(v).isIn("old1.example.com", "old2.example.com"));
+          v -> assertThat(v).contains("old1.example.com").contains("old2.example.com"));
       PtrRecord set = provider.set(ip("198.51.100.5"), "mail5.example.com");
       assertThat(set).isEqualTo(PtrRecord.applied("mail5.example.com"));
       assertThat(Dig.answers(bind.dnsAddress(), "5.100.51.198.in-addr.arpa", Type.PTR))
