@@ -138,6 +138,27 @@ class Rfc2136ProviderIT {
 
   @Test
   @Order(2)
+  void twoPtrsOneOfThemRightAreReplacedByExactlyTheDesiredOne() throws Exception {
+    bind.ptr("198.51.100.80", "mx80.example.org", "old80.example.org");
+    bind.replace("mx80.example.org", "A", 5, "198.51.100.80");
+    create(mailNs, "two-ptrs", "198.51.100.80", "mx80.example.org", RFC, null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> "True".equals(ready(mailNs, "two-ptrs").getStatus()));
+    assertThat(Dig.answers(bind.dnsAddress(), "80." + REVERSE_ZONE, Type.PTR)).containsExactly("mx80.example.org.");
+  }
+
+  @Test
+  @Order(2)
+  void ptrAlreadyRightNeedsNoProviderCall() throws Exception {
+    bind.ptr("198.51.100.90", "mx90.example.org");
+    bind.replace("mx90.example.org", "A", 5, "198.51.100.90");
+    create(mailNs, "already", "198.51.100.90", "mx90.example.org", RFC, null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> "True".equals(ready(mailNs, "already").getStatus()));
+    assertThat(condition(mailNs, "already", "ProviderSynced").orElseThrow().getReason()).isEqualTo("InSync");
+    assertThat(events(mailNs, "already")).extracting(Event::getReason).doesNotContain("PtrSet");
+  }
+
+  @Test
+  @Order(2)
   void ipOutsideAllowedCidrsIsRefusedWithoutACall() throws Exception {
     bind.replace("mx200.example.org", "A", 5, "198.51.100.200");
     // 198.51.100.200 is outside 198.51.100.0/25 (which ends at .127)
