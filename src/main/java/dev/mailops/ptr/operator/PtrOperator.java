@@ -1,5 +1,6 @@
 package dev.mailops.ptr.operator;
 
+import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.verify.Verifier;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -24,9 +25,27 @@ public final class PtrOperator implements AutoCloseable {
   private final KubernetesClient client;
   private final OperatorSettings settings;
   private volatile boolean closing;
+  private final ProviderInstances providerInstances;
 
+  /** Without provider support beyond the given gate (ProviderGate.NONE: verification only). */
   public PtrOperator(KubernetesClient client, OperatorSettings settings, ProviderGate providerGate,
       Map<String, Supplier<String>> extraEndpoints) throws IOException {
+    this(client, settings, providerGate, null, extraEndpoints);
+  }
+
+  /**
+   * With provider support: SendingIps with providerRef get the {@link DefaultProviderGate}, and a second controller
+   * keeps ReverseDnsProvider status (type, Ready). {@code providers} says which provider types this build can use.
+   */
+  public PtrOperator(KubernetesClient client, OperatorSettings settings, PtrProviders providers,
+      Map<String, Supplier<String>> extraEndpoints) throws IOException {
+    this(client, settings, null, new ProviderInstances(client, settings.providers(), providers, Clock.systemUTC()),
+        extraEndpoints);
+  }
+
+  private PtrOperator(KubernetesClient client, OperatorSettings settings, ProviderGate gate,
+      ProviderInstances instances, Map<String, Supplier<String>> extraEndpoints) throws IOException {
+    this.providerInstances = instances;
     this.client = client;
     this.settings = settings;
     this.metrics = new OperatorMetrics();
@@ -47,6 +66,8 @@ public final class PtrOperator implements AutoCloseable {
       }
     });
     Clock clock = Clock.systemUTC();
+    ProviderGate providerGate = instances == null ? gate
+        : new DefaultProviderGate(client, instances, settings.providers(), clock);
     var reconciler = new SendingIpReconciler(verifier, providerGate, new StatusAggregator(),
         new ReadyEvents(client, clock, "ptr-operator"), settings, clock);
     metrics.countSendingIpsFrom(reconciler::cachedSendingIps);
@@ -55,6 +76,10 @@ public final class PtrOperator implements AutoCloseable {
         config.settingNamespaces(settings.namespaces());
       }
     });
+    if (instances != null) {
+      // cluster-scoped: watches all ReverseDnsProviders whatever namespaces the SendingIp controller watches
+      operator.register(new ReverseDnsProviderReconciler(instances, settings.providers(), clock));
+    }
     Map<String, Supplier<String>> endpoints = new java.util.LinkedHashMap<>(extraEndpoints);
     endpoints.putIfAbsent("/metrics", metrics::scrape);
     this.health = new HealthServer(settings.healthPort(),
@@ -139,6 +164,9 @@ public final class PtrOperator implements AutoCloseable {
     } finally {
       health.close();
       verifier.close();
+      if (providerInstances != null) {
+        providerInstances.close();
+      }
     }
   }
 }
