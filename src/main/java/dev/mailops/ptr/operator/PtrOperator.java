@@ -39,16 +39,17 @@ public final class PtrOperator implements AutoCloseable {
    */
   public PtrOperator(KubernetesClient client, OperatorSettings settings, PtrProviders providers,
       Map<String, Supplier<String>> extraEndpoints) throws IOException {
-    this(client, settings, null, new ProviderInstances(client, settings.providers(), providers, Clock.systemUTC()),
-        extraEndpoints);
+    this(client, settings, null, providers, extraEndpoints);
   }
 
   private PtrOperator(KubernetesClient client, OperatorSettings settings, ProviderGate gate,
-      ProviderInstances instances, Map<String, Supplier<String>> extraEndpoints) throws IOException {
-    this.providerInstances = instances;
+      PtrProviders providers, Map<String, Supplier<String>> extraEndpoints) throws IOException {
     this.client = client;
     this.settings = settings;
     this.metrics = new OperatorMetrics();
+    ProviderInstances instances = providers == null ? null : new ProviderInstances(client, settings.providers(),
+        providers.observed(metrics::providerCall), Clock.systemUTC());
+    this.providerInstances = instances;
     this.verifier = new Verifier(settings.dns(), java.util.concurrent.ForkJoinPool.commonPool(), metrics);
     this.operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)

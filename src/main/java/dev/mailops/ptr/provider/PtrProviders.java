@@ -59,6 +59,14 @@ public final class PtrProviders {
     return new PtrProviders(copy);
   }
 
+  /** The same types, each built provider reporting its calls to {@code observer} (metrics). */
+  public PtrProviders observed(ObservedPtrProvider.Observer observer) {
+    Map<String, PtrProviderFactory> wrapped = new LinkedHashMap<>();
+    factories.forEach((type, factory) ->
+        wrapped.put(type, config -> new ObservedPtrProvider(factory.create(config), observer)));
+    return new PtrProviders(wrapped);
+  }
+
   public boolean supports(String type) {
     return factories.containsKey(type);
   }

@@ -126,6 +126,8 @@ class CloudProvidersIT {
     Thread.sleep(6000); // a re-check or two later
     assertThat(modifyCalls("eipalloc-0a1b2c3d")).isEqualTo(1);
     assertThat(condition(mailNs, "mx-aws", "ProviderSynced").getReason()).isEqualTo("InSync");
+    assertThat(metrics()).containsPattern(
+        "ptr_provider_calls_total\\{operation=\"set\",outcome=\"ok\",provider=\"aws\"} [1-9]");
   }
 
   @Test
@@ -196,9 +198,7 @@ class CloudProvidersIT {
         + Serialization.asYaml(client.resources(ReverseDnsProvider.class).list());
     String events = Serialization.asYaml(client.v1().events().inNamespace(mailNs).list())
         + Serialization.asYaml(client.v1().events().inNamespace(otherNs).list());
-    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + operator.healthPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String metrics = metrics();
     String logText = String.join("\n", logs.list.stream().map(e -> e.getFormattedMessage()
         + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy()))).toList());
     for (String haystack : List.of(statuses, events, metrics, logText)) {
@@ -208,6 +208,12 @@ class CloudProvidersIT {
   }
 
   // --- helpers ------------------------------------------------------------------------------------------------
+
+  private static String metrics() throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + operator.healthPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
 
   private static long modifyCalls(String allocationId) {
     return ec2.requests().stream().filter(r -> "ModifyAddressAttribute".equals(r.get("Action"))
