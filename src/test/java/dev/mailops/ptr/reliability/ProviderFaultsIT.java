@@ -225,6 +225,8 @@ class ProviderFaultsIT {
     for (Case c : cases) {
       // every call fails, so one attempt (reconcile that gets past the backoff) is exactly one call
       int bound = maxAttempts(window, c.callDuration);
+      System.out.printf("[ProviderFaultsIT] %s: %d calls in %ds (bound %d)%n", c.name, c.callsInWindow,
+          window.toSeconds(), bound);
       assertThat(c.callsInWindow).as(c.name + ": calls in " + window.toSeconds() + "s, at most " + bound)
           .isBetween(2, bound);
       assertThat(c.writes()).as(c.name).isZero();
