@@ -206,7 +206,9 @@ public final class DefaultProviderGate implements ProviderGate {
             + ": credentials rejected: " + e.getMessage(), previous, now);
         case REJECTED -> backOff(uid, backoff, "ProviderError", "ReverseDnsProvider " + ref
             + " refused the change: " + e.getMessage(), previous, now);
-        case THROTTLED, UNAVAILABLE -> backOff(uid, backoff, "ProviderError", "ReverseDnsProvider " + ref
+        case THROTTLED -> backOff(uid, backoff, "ProviderError", "ReverseDnsProvider " + ref
+            + " throttled the request (rate limited): " + e.getMessage(), previous, now);
+        case UNAVAILABLE -> backOff(uid, backoff, "ProviderError", "ReverseDnsProvider " + ref
             + " is unavailable: " + e.getMessage(), previous, now);
       };
     }

@@ -53,7 +53,9 @@ public final class FakeComputeServer implements AutoCloseable {
         + " 'projects/PROJECT/zones/ZONE/instances/INSTANCE'"),
     DOMAIN_NOT_VERIFIED(400, "invalid", "Please verify ownership of the PTR domain at"
         + " https://www.google.com/webmasters/verification/verification?domain=example.com"),
-    BAD_REQUEST(400, "invalid", "Invalid value for field 'resource.publicPtrDomainName': 'bad'.");
+    BAD_REQUEST(400, "invalid", "Invalid value for field 'resource.publicPtrDomainName': 'bad'."),
+    /** Holds the request without answering until the server stops (beyond any client timeout). */
+    STALL(0, null, null);
 
     final int status;
     final String reason;
@@ -92,6 +94,7 @@ public final class FakeComputeServer implements AutoCloseable {
   private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong ids = new AtomicLong(1000);
   private volatile int operationPolls = 1;
+  private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
   private static final class Op {
     final JsonObject json;
@@ -200,6 +203,12 @@ public final class FakeComputeServer implements AutoCloseable {
 
   private final Map<String, List<Failure>> failuresByMethod = new ConcurrentHashMap<>();
 
+  /** Forgets every failure not yet used: the fault is over. */
+  public void clearFailures() {
+    failures.clear();
+    failuresByMethod.clear();
+  }
+
   public void failNext(int n, Failure failure) {
     for (int i = 0; i < n; i++) {
       failures.add(failure);
@@ -231,6 +240,7 @@ public final class FakeComputeServer implements AutoCloseable {
 
   @Override
   public void close() {
+    stopped.countDown();
     server.stop(0);
     executor.shutdownNow();
   }
@@ -267,6 +277,14 @@ public final class FakeComputeServer implements AutoCloseable {
         if (failure == null && !failures.isEmpty()) {
           failure = failures.remove(0);
         }
+      }
+      if (failure == Failure.STALL) {
+        try {
+          stopped.await(5, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return;
       }
       if (failure != null) {
         error(exchange, failure.status, failure.reason, failure.message);

@@ -53,7 +53,12 @@ public final class FakeEc2Server implements AutoCloseable {
     INTERNAL(500, "InternalError", "An internal error has occurred."),
     UNAVAILABLE(503, "Unavailable", "The server is overloaded and can't handle the request."),
     /** Holds the request without answering until the server stops (beyond any client timeout). */
-    STALL(0, null, null);
+    STALL(0, null, null),
+    /**
+     * ModifyAddressAttribute only: applies the change (as AWS would, pending) and then holds the answer like
+     * {@link #STALL}, so the caller never learns that its write landed.
+     */
+    APPLY_THEN_STALL(0, null, null);
 
     final int status;
     final String code;
@@ -105,6 +110,7 @@ public final class FakeEc2Server implements AutoCloseable {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final List<Map<String, String>> requests = Collections.synchronizedList(new ArrayList<>());
   private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, List<Failure>> failuresByAction = new ConcurrentHashMap<>();
   private volatile int pendingDescribes = 1;
   private volatile boolean secretSeen;
 
@@ -151,6 +157,17 @@ public final class FakeEc2Server implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       failures.add(failure);
     }
+  }
+
+  /** The next call of {@code action} (e.g. ModifyAddressAttribute) fails with {@code failure}. */
+  public void failNextOn(String action, Failure failure) {
+    failuresByAction.computeIfAbsent(action, a -> Collections.synchronizedList(new ArrayList<>())).add(failure);
+  }
+
+  /** Forgets every failure not yet used: the fault is over. */
+  public void clearFailures() {
+    failures.clear();
+    failuresByAction.clear();
   }
 
   public int calls(String action) {
@@ -224,12 +241,31 @@ public final class FakeEc2Server implements AutoCloseable {
         return;
       }
       Failure failure = null;
+      List<Failure> forAction = failuresByAction.get(action);
+      if (forAction != null) {
+        synchronized (forAction) {
+          if (!forAction.isEmpty()) {
+            failure = forAction.remove(0);
+          }
+        }
+      }
       synchronized (failures) {
-        if (!failures.isEmpty()) {
+        if (failure == null && !failures.isEmpty()) {
           failure = failures.remove(0);
         }
       }
-      if (failure == Failure.STALL) {
+      if (failure == Failure.APPLY_THEN_STALL && "ModifyAddressAttribute".equals(action)) {
+        Optional<ElasticIp> eip = byAllocation(params.get("AllocationId"));
+        String name = params.getOrDefault("DomainName", "").toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
+        if (eip.isPresent() && !name.isEmpty() && eip.get().publicIp.equals(forwardRecords.get(name))) {
+          synchronized (eip.get()) {
+            eip.get().pendingValue = name + ".";
+            eip.get().pendingDescribesLeft = pendingDescribes;
+          }
+        }
+        failure = Failure.STALL;
+      }
+      if (failure == Failure.STALL || failure == Failure.APPLY_THEN_STALL) {
         stopped.await(5, TimeUnit.MINUTES);
         return;
       }
