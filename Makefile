@@ -2,7 +2,7 @@
 MVN ?= mvn -B
 JAR := target/ptr-operator.jar
 
-.PHONY: test demo env crds jar bench clean
+.PHONY: test demo env crds jar helm bench clean
 
 ## test: prepare DNS servers and Kubernetes binaries, then run unit (*Test) and integration (*IT) tests
 test: env
@@ -20,6 +20,10 @@ bench:
 env:
 	scripts/test-env.sh
 
+## helm: build helm from the Go module proxy (also part of env)
+helm:
+	scripts/helm.sh
+
 jar:
 	$(MVN) -q -DskipTests package
 
@@ -27,6 +31,8 @@ jar:
 crds:
 	$(MVN) -q -DskipTests process-test-classes
 	java -cp "target/test-classes:target/classes:$$($(MVN) -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" dev.mailops.ptr.api.CrdFiles
+	cp crds/*.yaml deploy/crds/
+	cp crds/*.yaml helm/ptr-operator/crds/
 
 clean:
 	$(MVN) -q clean

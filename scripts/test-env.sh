@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares everything the tests and the demo need on a fresh Debian machine (run as root, or with sudo):
-# authoritative DNS servers from Debian, and kube-apiserver/etcd/kubectl built from the Go module proxy.
+# authoritative DNS servers from Debian, and kube-apiserver/etcd/kubectl and helm built from the Go module proxy.
 # Every step is skipped when already done, so a second run takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 log() { printf '[test-env] %s\n' "$*" >&2; }
 
 # dnsperf and adns-tools: the baselines of the benchmark (its smoke test BenchSmokeIT runs in make test)
-packages=(pdns-server pdns-backend-sqlite3 bind9 bind9-utils bind9-dnsutils sqlite3 lua5.4 dnsperf adns-tools)
+packages=(pdns-server pdns-backend-sqlite3 bind9 bind9-utils bind9-dnsutils sqlite3 dnsperf adns-tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,4 +23,5 @@ if ((${#missing[@]})); then
 fi
 
 scripts/k8s-test-binaries.sh
+scripts/helm.sh >/dev/null
 log "ready"

@@ -20,5 +20,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@io.fabric8.generator.annotation.ValidationRule(value = "has(self.spec)",
+    message = "spec is required (allowedCidrs and one of aws, gcp or rfc2136)")
 public class ReverseDnsProvider extends CustomResource<ReverseDnsProviderSpec, ReverseDnsProviderStatus> {
 }

@@ -47,6 +47,8 @@ public class ReverseDnsProviderSpec {
     private SecretRef credentialsSecretRef;
     @Size(max = 2048)
     @io.fabric8.generator.annotation.Pattern("^(https?://.+)?$")
+    @ValidationRule(value = "self == '' || (isURL(self) && url(self).getScheme() in ['http', 'https'])",
+        message = "must be an http or https URL such as https://ec2.us-east-1.amazonaws.com")
     @JsonPropertyDescription("Overrides the EC2 endpoint (tests, private endpoints).")
     private String endpoint;
 
@@ -68,6 +70,8 @@ public class ReverseDnsProviderSpec {
     private SecretRef credentialsSecretRef;
     @Size(max = 2048)
     @io.fabric8.generator.annotation.Pattern("^(https?://.+)?$")
+    @ValidationRule(value = "self == '' || (isURL(self) && url(self).getScheme() in ['http', 'https'])",
+        message = "must be an http or https URL such as https://ec2.us-east-1.amazonaws.com")
     private String endpoint;
 
     public String getProject() { return project; }
@@ -83,9 +87,14 @@ public class ReverseDnsProviderSpec {
     @Required
     @Size(min = 1, max = 260)
     @io.fabric8.generator.annotation.Pattern("^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")
+    @ValidationRule(value = "!self.matches(r':[0-9]{1,5}$') || "
+        + "(int(self.substring(self.lastIndexOf(':') + 1)) >= 1 && int(self.substring(self.lastIndexOf(':') + 1)) <= 65535)",
+        message = "the port must be between 1 and 65535")
     @JsonPropertyDescription("The primary server, host or host:port ([v6]:port for IPv6).")
     private String server;
     @Size(max = 254)
+    @io.fabric8.generator.annotation.Pattern(
+        "^([A-Za-z0-9]([-A-Za-z0-9/]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.?$")
     @JsonPropertyDescription("The reverse zone; absent: found by SOA lookup.")
     private String zone;
     @io.fabric8.generator.annotation.Min(0)
@@ -95,6 +104,8 @@ public class ReverseDnsProviderSpec {
     private SecretRef tsigSecretRef;
     @Required
     @Size(min = 1, max = 253)
+    @io.fabric8.generator.annotation.Pattern(
+        "^[A-Za-z0-9_]([-A-Za-z0-9_]{0,61}[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([-A-Za-z0-9_]{0,61}[A-Za-z0-9_])?)*\\.?$")
     private String tsigKeyName;
     @io.fabric8.generator.annotation.Default("hmac-sha256")
     @io.fabric8.generator.annotation.Pattern("^hmac-(sha1|sha224|sha256|sha384|sha512)$")
@@ -118,11 +129,14 @@ public class ReverseDnsProviderSpec {
   public static class SecretRef {
     @Required
     @Size(min = 1, max = 63)
+    @io.fabric8.generator.annotation.Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     private String namespace;
     @Required
     @Size(min = 1, max = 253)
+    @io.fabric8.generator.annotation.Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
     private String name;
     @Size(max = 253)
+    @io.fabric8.generator.annotation.Pattern("^[-._a-zA-Z0-9]+$")
     @JsonPropertyDescription("The key in the Secret (RFC 2136 only; default secret).")
     private String key;
 

@@ -18,14 +18,14 @@ public class SendingIpSpec {
   private String ip;
 
   @Size(max = 254)
-  @Pattern(Validation.HOSTNAME_PATTERN)
+  @ValidationRule(value = Validation.HOSTNAME_RULE, message = Validation.HOSTNAME_MESSAGE)
   @ValidationRule(value = Validation.HOSTNAME_LENGTH_RULE, message = Validation.HOSTNAME_LENGTH_MESSAGE)
   @JsonPropertyDescription("The hostname the PTR should name, a fully qualified domain name. Without it any single, "
       + "forward-confirmed, meaningful PTR is accepted.")
   private String hostname;
 
   @Size(max = 254)
-  @Pattern(Validation.HOSTNAME_PATTERN)
+  @ValidationRule(value = Validation.HOSTNAME_RULE, message = Validation.HOSTNAME_MESSAGE)
   @ValidationRule(value = Validation.HOSTNAME_LENGTH_RULE, message = Validation.HOSTNAME_LENGTH_MESSAGE)
   @JsonPropertyDescription("The sending domain the hostname should belong to (same registrable domain).")
   private String domain;

@@ -2,8 +2,9 @@ package dev.mailops.ptr.cli;
 
 import dev.mailops.ptr.operator.Durations;
 import dev.mailops.ptr.operator.OperatorSettings;
-import dev.mailops.ptr.operator.ProviderGate;
+import dev.mailops.ptr.operator.ProviderSettings;
 import dev.mailops.ptr.operator.PtrOperator;
+import dev.mailops.ptr.provider.PtrProviders;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
@@ -60,6 +61,15 @@ final class RunCommand implements Callable<Integer> {
       description = "How often lastCheckTime is written when nothing else changed (default: ${DEFAULT-VALUE}).")
   String statusHeartbeat;
 
+  @Option(names = "--operator-namespace", defaultValue = "${env:POD_NAMESPACE:-ptr-system}",
+      description = "The operator's own namespace: the only one ReverseDnsProvider credentials Secrets are read from "
+          + "(default: ${DEFAULT-VALUE}).")
+  String operatorNamespace;
+
+  @Option(names = "--provider-probe-interval", defaultValue = "${env:PTR_PROVIDER_PROBE_INTERVAL:-5m}",
+      description = "How often each ReverseDnsProvider is probed again (default: ${DEFAULT-VALUE}).")
+  String providerProbeInterval;
+
   @Override
   public Integer call() throws Exception {
     OperatorSettings settings;
@@ -71,7 +81,8 @@ final class RunCommand implements Callable<Integer> {
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
     CountDownLatch stopped = new CountDownLatch(1);
-    try (PtrOperator operator = new PtrOperator(client, settings, ProviderGate.NONE, Map.of())) {
+    try (PtrOperator operator = new PtrOperator(client, settings,
+        PtrProviders.all(settings.providers().dnsTimeout()), Map.of())) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         operator.close();
         stopped.countDown();
@@ -98,7 +109,9 @@ final class RunCommand implements Callable<Integer> {
     }
     String who = identity == null || identity.isBlank() ? hostName() : identity;
     return new OperatorSettings(dns.settings(), interval, watched, healthPort, reconcileThreads,
-        Durations.parse(duplicateRecheck), Durations.parse(statusHeartbeat), leaderElection, leaseNamespace, who);
+        Durations.parse(duplicateRecheck), Durations.parse(statusHeartbeat), leaderElection, leaseNamespace, who)
+        .withProviders(ProviderSettings.defaults(operatorNamespace)
+            .withProbeInterval(Durations.parse(providerProbeInterval)));
   }
 
   private static String hostName() {

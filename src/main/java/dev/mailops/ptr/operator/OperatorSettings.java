@@ -10,10 +10,38 @@ import java.util.Set;
  * @param namespaces namespaces to watch, empty for all
  * @param duplicateRecheck how soon a SendingIp that lost an IP claim looks again (the winner may be deleted)
  * @param statusHeartbeat how often lastCheckTime is refreshed when nothing else changed (writes cost API load)
+ * @param leaseDuration how long a leader's Lease holds without renewal; a standby takes over after it
+ * @param exitOnLostLease end the process when leadership is lost, so two replicas never reconcile at once
+ *     (Kubernetes restarts the pod); tests that run several instances in one JVM turn it off
+ * @param providers how ReverseDnsProviders are used; its operatorNamespace is where credentials Secrets live
  */
 public record OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval, Set<String> namespaces,
     int healthPort, int reconcileThreads, Duration duplicateRecheck, Duration statusHeartbeat,
-    boolean leaderElection, String leaseNamespace, String identity) {
+    boolean leaderElection, String leaseNamespace, String identity, Duration leaseDuration,
+    boolean exitOnLostLease, ProviderSettings providers) {
 
   public static final String LEASE_NAME = "ptr-operator-leader";
+  public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
+
+  /** Default lease and provider settings, with the lease namespace as the operator's own namespace. */
+  public OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval, Set<String> namespaces, int healthPort,
+      int reconcileThreads, Duration duplicateRecheck, Duration statusHeartbeat, boolean leaderElection,
+      String leaseNamespace, String identity) {
+    this(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads, duplicateRecheck, statusHeartbeat,
+        leaderElection, leaseNamespace, identity, DEFAULT_LEASE_DURATION, true,
+        ProviderSettings.defaults(leaseNamespace));
+  }
+
+  /** The same settings with leader election on, in {@code namespace}, as {@code identity}. */
+  public OperatorSettings withLeaderElection(String namespace, String identity, Duration leaseDuration,
+      boolean exitOnLostLease) {
+    return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
+        duplicateRecheck, statusHeartbeat, true, namespace, identity, leaseDuration, exitOnLostLease, providers);
+  }
+
+  public OperatorSettings withProviders(ProviderSettings newProviders) {
+    return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
+        duplicateRecheck, statusHeartbeat, leaderElection, leaseNamespace, identity, leaseDuration, exitOnLostLease,
+        newProviders);
+  }
 }

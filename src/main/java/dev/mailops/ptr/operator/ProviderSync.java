@@ -1,12 +1,19 @@
 package dev.mailops.ptr.operator;
 
 import dev.mailops.ptr.api.ProviderState;
+import java.time.Duration;
 
 /**
  * Where the provider stands for one SendingIp: the ProviderSynced condition it yields and what status.provider
  * should say. Built by the reconciler's provider gate, rendered by the StatusAggregator.
+ *
+ * @param retryAfter when set, the reconciler looks again no later than this (provider backoff, pending update)
  */
-public record ProviderSync(String status, String reason, String message, ProviderState state) {
+public record ProviderSync(String status, String reason, String message, ProviderState state, Duration retryAfter) {
+
+  public ProviderSync(String status, String reason, String message, ProviderState state) {
+    this(status, reason, message, state, null);
+  }
 
   public static ProviderSync noProvider() {
     return new ProviderSync(Conditions.TRUE, "NoProvider",
@@ -23,5 +30,9 @@ public record ProviderSync(String status, String reason, String message, Provide
 
   public static ProviderSync failed(String reason, String message, ProviderState state) {
     return new ProviderSync(Conditions.FALSE, reason, message, state);
+  }
+
+  public ProviderSync withRetryAfter(Duration delay) {
+    return new ProviderSync(status, reason, message, state, delay);
   }
 }

@@ -1,13 +1,16 @@
 package dev.mailops.ptr.operator;
 
 import dev.mailops.ptr.api.SendingIp;
+import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.verify.Verifier;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -21,24 +24,57 @@ public final class PtrOperator implements AutoCloseable {
   private final Verifier verifier;
   private final HealthServer health;
   private final ReadyEvents events;
+  private final OperatorMetrics metrics;
+  private final KubernetesClient client;
+  private final OperatorSettings settings;
+  private volatile boolean closing;
+  private final ProviderInstances providerInstances;
 
+  /** Without provider support beyond the given gate (ProviderGate.NONE: verification only). */
   public PtrOperator(KubernetesClient client, OperatorSettings settings, ProviderGate providerGate,
       Map<String, Supplier<String>> extraEndpoints) throws IOException {
-    this.verifier = new Verifier(settings.dns());
+    this(client, settings, providerGate, null, extraEndpoints);
+  }
+
+  /**
+   * With provider support: SendingIps with providerRef get the {@link DefaultProviderGate}, and a second controller
+   * keeps ReverseDnsProvider status (type, Ready). {@code providers} says which provider types this build can use.
+   */
+  public PtrOperator(KubernetesClient client, OperatorSettings settings, PtrProviders providers,
+      Map<String, Supplier<String>> extraEndpoints) throws IOException {
+    this(client, settings, null, providers, extraEndpoints);
+  }
+
+  private PtrOperator(KubernetesClient client, OperatorSettings settings, ProviderGate gate,
+      PtrProviders providers, Map<String, Supplier<String>> extraEndpoints) throws IOException {
+    this.client = client;
+    this.settings = settings;
+    this.metrics = new OperatorMetrics();
+    ProviderInstances instances = providers == null ? null : new ProviderInstances(client, settings.providers(),
+        providers.observed(metrics::providerCall), Clock.systemUTC());
+    this.providerInstances = instances;
+    this.verifier = new Verifier(settings.dns(), Verifier.defaultExecutor(), metrics);
     this.operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
+          .withMetrics(metrics.josdkMetrics())
           .withConcurrentReconciliationThreads(settings.reconcileThreads())
           .withCloseClientOnStop(false)
           // An API server outage at start must not kill the process: it waits and recovers.
           .withStopOnInformerErrorDuringStartup(false);
       if (settings.leaderElection()) {
-        overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
-            OperatorSettings.LEASE_NAME, settings.leaseNamespace(), settings.identity()));
+        Duration lease = settings.leaseDuration();
+        // renew well before the lease runs out, and retry often enough to take over promptly
+        overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME,
+            settings.leaseNamespace(), lease, lease.multipliedBy(2).dividedBy(3), lease.dividedBy(5),
+            settings.identity(), leaderCallbacks(settings), false));
       }
     });
     Clock clock = Clock.systemUTC();
     this.events = new ReadyEvents(client, clock, "ptr-operator");
+    ProviderGate providerGate = instances == null ? gate
+        : new DefaultProviderGate(client, instances, settings.providers(), clock);
     var reconciler = new SendingIpReconciler(verifier, providerGate, new StatusAggregator(), events, settings, clock);
+    metrics.countSendingIpsFrom(reconciler::cachedSendingIps);
     operator.register(reconciler, config -> {
       // The informer cache holds every SendingIp; their managedFields (server-side apply bookkeeping, which
       // nothing here reads) were a large share of the heap at 10,000 objects (docs/benchmarks.md).
@@ -47,10 +83,16 @@ public final class PtrOperator implements AutoCloseable {
         config.settingNamespaces(settings.namespaces());
       }
     });
+    if (instances != null) {
+      // cluster-scoped: watches all ReverseDnsProviders whatever namespaces the SendingIp controller watches
+      operator.register(new ReverseDnsProviderReconciler(instances, settings.providers(), clock));
+    }
+    Map<String, Supplier<String>> endpoints = new java.util.LinkedHashMap<>(extraEndpoints);
+    endpoints.putIfAbsent("/metrics", metrics::scrape);
     this.health = new HealthServer(settings.healthPort(),
         () -> new HealthServer.Probe(true, "alive"),
         this::readiness,
-        extraEndpoints);
+        endpoints);
   }
 
   private static SendingIp withoutManagedFields(SendingIp resource) {
@@ -63,8 +105,55 @@ public final class PtrOperator implements AutoCloseable {
     log.info("ptr-operator started; health on port {}", health.port());
   }
 
+  public OperatorMetrics metrics() {
+    return metrics;
+  }
+
   public int healthPort() {
     return health.port();
+  }
+
+  /**
+   * Hands the Lease over at once instead of making the standby wait out its duration, as client-go does on
+   * release: empty holder, one-second duration, and only if this instance still holds it.
+   */
+  private void releaseLease() {
+    if (!settings.leaderElection()) {
+      return;
+    }
+    try {
+      var lease = client.leases().inNamespace(settings.leaseNamespace()).withName(OperatorSettings.LEASE_NAME).get();
+      if (lease != null && lease.getSpec() != null && settings.identity().equals(lease.getSpec().getHolderIdentity())) {
+        lease.getSpec().setHolderIdentity("");
+        lease.getSpec().setLeaseDurationSeconds(1);
+        client.resource(lease).update(); // carries the resourceVersion: fails if a new leader took it meanwhile
+        log.info("released the leader Lease");
+      }
+    } catch (RuntimeException e) {
+      // the standby takes over when the Lease expires anyway
+      log.warn("could not release the leader Lease: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * Losing the Lease while running ends the process, so two replicas never reconcile at once (Kubernetes restarts
+   * the pod). Giving it up because this operator is closing must not: System.exit inside a shutdown hook would
+   * block the JVM until the pod is killed.
+   */
+  private LeaderCallbacks leaderCallbacks(OperatorSettings settings) {
+    return new LeaderCallbacks(
+        () -> log.info("{} leads: reconciling", settings.identity()),
+        () -> {
+          if (closing) {
+            log.info("released the leader Lease on shutdown");
+          } else if (settings.exitOnLostLease()) {
+            log.error("lost the leader Lease; exiting so that only the new leader reconciles");
+            new Thread(() -> System.exit(1), "lost-lease-exit").start();
+          } else {
+            log.warn("lost the leader Lease");
+          }
+        },
+        leader -> log.info("leader is {}", leader));
   }
 
   private HealthServer.Probe readiness() {
@@ -80,12 +169,17 @@ public final class PtrOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     try {
       operator.stop();
+      releaseLease();
     } finally {
       health.close();
       events.close();
       verifier.close();
+      if (providerInstances != null) {
+        providerInstances.close();
+      }
     }
   }
 }

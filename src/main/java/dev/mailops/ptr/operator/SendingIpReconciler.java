@@ -7,8 +7,10 @@ import dev.mailops.ptr.verify.Verification;
 import dev.mailops.ptr.verify.VerificationRequest;
 import dev.mailops.ptr.verify.Verifier;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -16,6 +18,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the observation changed. Knows nothing of DNS wire details: that is the Verifier's business.
  */
 @ControllerConfiguration(name = SendingIpReconciler.NAME)
-public class SendingIpReconciler implements Reconciler<SendingIp> {
+public class SendingIpReconciler implements Reconciler<SendingIp>, Cleaner<SendingIp> {
   public static final String NAME = "sendingip";
   static final String IP_INDEX = "by-ip";
   private static final Logger log = LoggerFactory.getLogger(SendingIpReconciler.class);
@@ -41,6 +44,8 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
   private final ReadyEvents events;
   private final OperatorSettings settings;
   private final Clock clock;
+  /** The informer cache of SendingIps, once the controller has prepared it (for metrics). */
+  private volatile io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache<SendingIp> cache;
   /** Consecutive temporary DNS failures per UID, for backoff; losing it on restart only resets the backoff. */
   private final Map<String, Integer> failureStreaks = new ConcurrentHashMap<>();
 
@@ -58,7 +63,27 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
   public List<EventSource<?, SendingIp>> prepareEventSources(EventSourceContext<SendingIp> context) {
     // Duplicate detection looks up claimants of one IP in the informer cache: no list call per reconcile.
     context.getPrimaryCache().addIndexer(IP_INDEX, resource -> ipKey(resource).map(List::of).orElse(List.of()));
-    return List.of();
+    cache = context.getPrimaryCache();
+    // the provider gate's own sources (ReverseDnsProviders, mapped back to the SendingIps that reference them)
+    return new ArrayList<>(providerGate.eventSources(context));
+  }
+
+  /**
+   * Before a SendingIp goes away the gate may reset its PTR (deletionPolicy Reset with a providerRef), with bounded
+   * retries. JOSDK puts the finalizer on every SendingIp; for all others this returns at once.
+   */
+  @Override
+  public DeleteControl cleanup(SendingIp resource, Context<SendingIp> context) {
+    failureStreaks.remove(resource.getMetadata().getUid());
+    return providerGate.cleanup(resource)
+        .map(delay -> DeleteControl.noFinalizerRemoval().rescheduleAfter(delay.toMillis()))
+        .orElseGet(DeleteControl::defaultDelete);
+  }
+
+  /** The SendingIps this controller knows of, from its informer cache (empty before it started). */
+  public java.util.stream.Stream<SendingIp> cachedSendingIps() {
+    var current = cache;
+    return current == null ? java.util.stream.Stream.empty() : current.list();
   }
 
   @Override
@@ -103,6 +128,10 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
     }
     if ("UpdatePending".equals(provider.reason())) {
       next = RecheckSchedule.backoff(1, interval);
+    }
+    if (provider.retryAfter() != null && provider.retryAfter().compareTo(next) < 0) {
+      // provider backoff ends sooner than the next DNS check: look again then (a floor keeps it from spinning)
+      next = provider.retryAfter().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : provider.retryAfter();
     }
     return writeIfChanged(resource, status, previous, now, next);
   }

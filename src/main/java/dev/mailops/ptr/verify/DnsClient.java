@@ -71,9 +71,10 @@ final class DnsClient implements AutoCloseable {
   private final int retries;
   private final int maxCnameHops;
   private final Executor executor;
+  private final DnsObserver observer;
 
   DnsClient(List<InetSocketAddress> servers, Duration timeout, int retries, int maxCnameHops,
-      Executor executor) {
+      Executor executor, DnsObserver observer) {
     if (servers.isEmpty()) {
       throw new IllegalArgumentException("no DNS servers");
     }
@@ -95,6 +96,7 @@ final class DnsClient implements AutoCloseable {
     this.retries = retries;
     this.maxCnameHops = maxCnameHops;
     this.executor = executor;
+    this.observer = observer;
   }
 
   static String describe(InetSocketAddress server) {
@@ -184,6 +186,7 @@ final class DnsClient implements AutoCloseable {
     String server = serverNames.get(index);
     String what = show(name) + "/" + Type.string(type);
     CompletableFuture<Message> sent;
+    long started = System.nanoTime();
     try {
       Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
       q.getHeader().setFlag(Flags.RD);
@@ -206,7 +209,10 @@ final class DnsClient implements AutoCloseable {
       sent = CompletableFuture.failedFuture(e);
     }
     return sent
-        .handle((response, error) -> classify(response, error, name, type, server, what))
+        .handle((response, error) -> {
+          observe(type, response, error, started);
+          return classify(response, error, name, type, server, what);
+        })
         .thenCompose(a -> {
           boolean again = a.temporary()
               && attempt < retries
@@ -217,6 +223,21 @@ final class DnsClient implements AutoCloseable {
           }
           return CompletableFuture.completedFuture(a);
         });
+  }
+
+  private void observe(int type, Message response, Throwable error, long started) {
+    String outcome;
+    if (error != null) {
+      Throwable cause = unwrap(error);
+      outcome = cause instanceof TimeoutException || cause instanceof SocketTimeoutException ? "timeout" : "error";
+    } else {
+      outcome = Rcode.string(response.getRcode()).toLowerCase(java.util.Locale.ROOT);
+    }
+    try {
+      observer.queried(Type.string(type), outcome, Duration.ofNanos(System.nanoTime() - started));
+    } catch (RuntimeException e) {
+      log.debug("DNS observer failed", e);
+    }
   }
 
   private Attempt classify(Message response, Throwable error, Name name, int type, String server,

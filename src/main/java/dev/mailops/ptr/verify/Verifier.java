@@ -90,6 +90,11 @@ public final class Verifier implements AutoCloseable {
     this(settings, DefaultPool.POOL);
   }
 
+  /** The executor of {@link #Verifier(DnsSettings)}, for callers that also pass an observer. */
+  public static Executor defaultExecutor() {
+    return DefaultPool.POOL;
+  }
+
   private static final class DefaultPool {
     static final ForkJoinPool POOL = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
         pool -> {
@@ -105,6 +110,11 @@ public final class Verifier implements AutoCloseable {
    *     are not async; must not be a direct executor if callers block in their stages
    */
   public Verifier(DnsSettings settings, Executor executor) {
+    this(settings, executor, DnsObserver.NONE);
+  }
+
+  /** As above, telling {@code observer} about every query sent (for metrics). */
+  public Verifier(DnsSettings settings, Executor executor, DnsObserver observer) {
     this.settings = settings;
     this.executor = executor;
     List<InetSocketAddress> servers = settings.servers();
@@ -116,7 +126,7 @@ public final class Verifier implements AutoCloseable {
       }
     }
     this.dns = new DnsClient(servers, settings.timeout(), settings.retries(),
-        settings.maxCnameHops(), executor);
+        settings.maxCnameHops(), executor, observer);
   }
 
   public DnsSettings settings() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailops.ptr.testing.KubeApi;
+import dev.mailops.ptr.testing.SendingIps;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,13 +59,8 @@ class SendingIpAdmissionIT {
   }
 
   static SendingIp sendingIp(String name, String ip, String hostname, String recheck) {
-    SendingIp sip = new SendingIp();
-    sip.getMetadata().setName(name);
-    SendingIpSpec spec = new SendingIpSpec();
-    spec.setIp(ip);
-    spec.setHostname(hostname);
-    spec.setRecheckInterval(recheck);
-    sip.setSpec(spec);
+    SendingIp sip = SendingIps.sendingIp(null, name, ip, hostname, null);
+    sip.getSpec().setRecheckInterval(recheck);
     return sip;
   }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailops.ptr.api.SendingIp;
-import dev.mailops.ptr.api.SendingIpSpec;
 import dev.mailops.ptr.api.SendingIpStatus;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
 import dev.mailops.ptr.testing.RunningOperator;
+import dev.mailops.ptr.testing.SendingIps;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
@@ -207,15 +207,7 @@ class SendingIpReconcilerIT {
   // --- helpers ------------------------------------------------------------------------------------------------
 
   private static void create(String name, String ip, String hostname, String domain) {
-    SendingIp sip = new SendingIp();
-    sip.getMetadata().setName(name);
-    sip.getMetadata().setNamespace(ns);
-    SendingIpSpec spec = new SendingIpSpec();
-    spec.setIp(ip);
-    spec.setHostname(hostname);
-    spec.setDomain(domain);
-    sip.setSpec(spec);
-    api.client().resource(sip).create();
+    SendingIps.create(api.client(), ns, name, ip, hostname, domain);
   }
 
   private static SendingIp get(String name) {
@@ -223,9 +215,7 @@ class SendingIpReconcilerIT {
   }
 
   private static String readyStatus(String name) {
-    SendingIp sip = get(name);
-    return sip == null || sip.getStatus() == null ? null
-        : sip.getStatus().condition("Ready").map(Condition::getStatus).orElse(null);
+    return SendingIps.readyStatus(api.client(), ns, name).orElse(null);
   }
 
   private static SendingIpStatus awaitStatus(String name) {

@@ -142,8 +142,7 @@ public final class KubeApi implements AutoCloseable {
           .unmarshal(Files.readString(CrdFiles.committed(name)), CustomResourceDefinition.class);
       client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
       client.apiextensions().v1().customResourceDefinitions().withName(name)
-          .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
-              && c.getStatus().getConditions().stream()
+          .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
               .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
               60, TimeUnit.SECONDS);
     }

@@ -3,6 +3,7 @@ package dev.mailops.ptr.testing;
 import dev.mailops.ptr.operator.OperatorSettings;
 import dev.mailops.ptr.operator.ProviderGate;
 import dev.mailops.ptr.operator.PtrOperator;
+import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.verify.DnsSettings;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,10 +20,15 @@ public final class RunningOperator implements AutoCloseable {
   private final KubernetesClient client;
   private final PtrOperator operator;
 
-  private RunningOperator(KubeApi api, OperatorSettings settings, ProviderGate gate) {
+  private RunningOperator(KubeApi api, OperatorSettings settings, ProviderGate gate, PtrProviders providers) {
+    this(Config.fromKubeconfig(api.kubeconfigYaml()), settings, gate, providers);
+  }
+
+  private RunningOperator(Config config, OperatorSettings settings, ProviderGate gate, PtrProviders providers) {
     try {
-      client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(api.kubeconfigYaml())).build();
-      operator = new PtrOperator(client, settings, gate, Map.of());
+      client = new KubernetesClientBuilder().withConfig(config).build();
+      operator = providers == null ? new PtrOperator(client, settings, gate, Map.of())
+          : new PtrOperator(client, settings, providers, Map.of());
       operator.start();
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
@@ -38,11 +44,24 @@ public final class RunningOperator implements AutoCloseable {
   }
 
   public static RunningOperator start(KubeApi api, OperatorSettings settings) {
-    return new RunningOperator(api, settings, ProviderGate.NONE);
+    return new RunningOperator(api, settings, ProviderGate.NONE, null);
+  }
+
+  /** With a client built from the given config, e.g. one impersonating the operator's ServiceAccount. */
+  public static RunningOperator start(Config config, OperatorSettings settings) {
+    return new RunningOperator(config, settings, ProviderGate.NONE, null);
   }
 
   public static RunningOperator start(KubeApi api, OperatorSettings settings, ProviderGate gate) {
-    return new RunningOperator(api, settings, gate);
+    return new RunningOperator(api, settings, gate, null);
+  }
+
+  /**
+   * With real provider support (the DefaultProviderGate and the ReverseDnsProvider controller); credentials Secrets
+   * are read from {@code settings.providers().operatorNamespace()}.
+   */
+  public static RunningOperator withProviders(KubeApi api, OperatorSettings settings, PtrProviders providers) {
+    return new RunningOperator(api, settings, null, providers);
   }
 
   public static RunningOperator start(KubeApi api, InetSocketAddress dns, String... namespaces) {

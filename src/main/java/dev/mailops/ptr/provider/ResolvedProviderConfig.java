@@ -1,0 +1,35 @@
+package dev.mailops.ptr.provider;
+
+import dev.mailops.ptr.api.ReverseDnsProviderSpec;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * A ReverseDnsProvider with its credentials already read: what a {@link PtrProviderFactory} needs to build a
+ * {@link PtrProvider}. The operator reads the Secret (only from its own namespace) and hands its decoded entries
+ * here; a factory never talks to Kubernetes.
+ *
+ * @param name the ReverseDnsProvider's name, for messages
+ * @param spec its spec, exactly one of aws, gcp, rfc2136 set
+ * @param secretData the referenced Secret's entries, decoded (UTF-8); empty when no Secret is referenced (cloud
+ *     default credential chains)
+ */
+public record ResolvedProviderConfig(String name, ReverseDnsProviderSpec spec, Map<String, String> secretData) {
+
+  public ResolvedProviderConfig {
+    secretData = Map.copyOf(secretData);
+  }
+
+  /** One Secret entry, when present and not blank. */
+  public Optional<String> secret(String key) {
+    return Optional.ofNullable(secretData.get(key)).filter(v -> !v.isBlank());
+  }
+
+  /** Never prints secret values, only which keys exist. */
+  @Override
+  public String toString() {
+    return "ResolvedProviderConfig[name=" + name + ", type=" + PtrProviders.typeOf(spec) + ", secretKeys="
+        + new TreeSet<>(secretData.keySet()) + "]";
+  }
+}

@@ -1,0 +1,511 @@
+package dev.mailops.ptr.testing;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A local stand-in for the Compute Engine v1 REST API, limited to what the GCP provider calls, shaped after the
+ * Compute REST reference: {@code GET /compute/v1/projects/{p}/aggregated/instances},
+ * {@code GET .../zones/{z}/instances/{i}}, {@code POST .../zones/{z}/instances/{i}/updateAccessConfig
+ * ?networkInterface=nic0} with an AccessConfig body, {@code GET .../zones/{z}/operations/{op}} (and {@code POST
+ * .../wait}); Operation objects ({@code kind: compute#operation}, status PENDING/RUNNING/DONE, name, zone,
+ * selfLink) and error bodies {@code {"error":{"code","message","errors":[{"message","domain","reason"}]}}}.
+ *
+ * <p>An update stays RUNNING for the first {@code operationPolls} polls of its operation, then it is applied and the
+ * operation is DONE. Setting a PTR whose domain is not in the verified list fails the way GCP does (HTTP 400, a
+ * message asking to verify ownership of the PTR domain; the exact wording is approximated).
+ */
+public final class FakeComputeServer implements AutoCloseable {
+
+  /** Failures the next calls can be told to answer with. */
+  public enum Failure {
+    RATE_LIMITED(429, "rateLimitExceeded", "Rate Limit Exceeded"),
+    INTERNAL(500, "backendError", "Internal error. Please try again or contact Google Support."),
+    UNAVAILABLE(503, "backendError", "The service is currently unavailable."),
+    UNAUTHENTICATED(401, "authError", "Request had invalid authentication credentials."),
+    FORBIDDEN(403, "forbidden", "Required 'compute.instances.updateAccessConfig' permission for"
+        + " 'projects/PROJECT/zones/ZONE/instances/INSTANCE'"),
+    DOMAIN_NOT_VERIFIED(400, "invalid", "Please verify ownership of the PTR domain at"
+        + " https://www.google.com/webmasters/verification/verification?domain=example.com"),
+    BAD_REQUEST(400, "invalid", "Invalid value for field 'resource.publicPtrDomainName': 'bad'."),
+    /** Holds the request without answering until the server stops (beyond any client timeout). */
+    STALL(0, null, null);
+
+    final int status;
+    final String reason;
+    final String message;
+
+    Failure(int status, String reason, String message) {
+      this.status = status;
+      this.reason = reason;
+      this.message = message;
+    }
+  }
+
+  /** One request as received. */
+  public record Request(String method, String path, Map<String, String> query, String body) {}
+
+  private static final Pattern AGGREGATED = Pattern.compile("/compute/v1/projects/([^/]+)/aggregated/instances");
+  private static final Pattern INSTANCE =
+      Pattern.compile("/compute/v1/projects/([^/]+)/zones/([^/]+)/instances/([^/]+)(/updateAccessConfig)?");
+  private static final Pattern OPERATION =
+      Pattern.compile("/compute/v1/projects/([^/]+)/zones/([^/]+)/operations/([^/]+?)(/wait)?");
+  private static final String BASE = "https://www.googleapis.com/compute/v1/projects/";
+
+  private final String project;
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "fake-compute");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Gson gson = new Gson();
+  private final Map<String, JsonObject> instances = new ConcurrentHashMap<>();
+  private final Map<String, Op> operations = new ConcurrentHashMap<>();
+  private final Set<String> verifiedDomains = new CopyOnWriteArraySet<>();
+  private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+  private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicLong ids = new AtomicLong(1000);
+  private volatile int operationPolls = 1;
+  private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+
+  private static final class Op {
+    final JsonObject json;
+    final Runnable apply;
+    int pollsLeft;
+
+    Op(JsonObject json, Runnable apply, int pollsLeft) {
+      this.json = json;
+      this.apply = apply;
+      this.pollsLeft = pollsLeft;
+    }
+  }
+
+  public FakeComputeServer(String project) throws IOException {
+    this.project = project;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** An instance with one network interface {@code nic0} and one access config "External NAT" for {@code natIp}. */
+  public void addInstance(String zone, String name, String natIp) {
+    JsonObject accessConfig = new JsonObject();
+    accessConfig.addProperty("kind", "compute#accessConfig");
+    accessConfig.addProperty("type", "ONE_TO_ONE_NAT");
+    accessConfig.addProperty("name", "External NAT");
+    accessConfig.addProperty("natIP", natIp);
+    accessConfig.addProperty("networkTier", "PREMIUM");
+    JsonObject nic = new JsonObject();
+    nic.addProperty("kind", "compute#networkInterface");
+    nic.addProperty("name", "nic0");
+    nic.addProperty("networkIP", "10.128.0." + (instances.size() + 2));
+    JsonArray configs = new JsonArray();
+    configs.add(accessConfig);
+    nic.add("accessConfigs", configs);
+    JsonObject instance = new JsonObject();
+    instance.addProperty("kind", "compute#instance");
+    instance.addProperty("id", String.valueOf(ids.incrementAndGet()));
+    instance.addProperty("name", name);
+    instance.addProperty("status", "RUNNING");
+    instance.addProperty("zone", BASE + project + "/zones/" + zone);
+    instance.addProperty("selfLink", BASE + project + "/zones/" + zone + "/instances/" + name);
+    JsonArray nics = new JsonArray();
+    nics.add(nic);
+    instance.add("networkInterfaces", nics);
+    instances.put(zone + "/" + name, instance);
+  }
+
+  /** Adds an IPv6 access config (type DIRECT_IPV6) to an instance's nic0. */
+  public void addIpv6(String zone, String name, String externalIpv6) {
+    JsonObject nic = instances.get(zone + "/" + name).getAsJsonArray("networkInterfaces").get(0).getAsJsonObject();
+    JsonObject config = new JsonObject();
+    config.addProperty("kind", "compute#accessConfig");
+    config.addProperty("type", "DIRECT_IPV6");
+    config.addProperty("name", "external-ipv6");
+    config.addProperty("externalIpv6", externalIpv6);
+    config.addProperty("externalIpv6PrefixLength", 96);
+    config.addProperty("networkTier", "PREMIUM");
+    JsonArray configs = new JsonArray();
+    configs.add(config);
+    nic.add("ipv6AccessConfigs", configs);
+  }
+
+  /** The access config currently holding {@code ip}, as JSON. */
+  public JsonObject accessConfig(String ip) {
+    for (JsonObject instance : instances.values()) {
+      for (var nic : instance.getAsJsonArray("networkInterfaces")) {
+        for (String field : List.of("accessConfigs", "ipv6AccessConfigs")) {
+          JsonArray configs = nic.getAsJsonObject().getAsJsonArray(field);
+          if (configs == null) {
+            continue;
+          }
+          for (var c : configs) {
+            JsonObject config = c.getAsJsonObject();
+            String address = config.has("natIP") ? config.get("natIP").getAsString()
+                : config.has("externalIpv6") ? config.get("externalIpv6").getAsString() : "";
+            if (address.equals(ip)) {
+              return config;
+            }
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** A domain whose subdomains the caller may use as PTR names (as verified in Search Console). */
+  public void verifyDomain(String domain) {
+    verifiedDomains.add(domain);
+  }
+
+  /** An update's operation answers RUNNING to this many polls, then DONE. */
+  public void operationPolls(int polls) {
+    this.operationPolls = polls;
+  }
+
+  /** The next call of {@code method} (as counted by {@link #calls}) fails with {@code failure}. */
+  public void failNextOn(String method, Failure failure) {
+    failuresByMethod.computeIfAbsent(method, m -> Collections.synchronizedList(new ArrayList<>())).add(failure);
+  }
+
+  private final Map<String, List<Failure>> failuresByMethod = new ConcurrentHashMap<>();
+
+  /** Forgets every failure not yet used: the fault is over. */
+  public void clearFailures() {
+    failures.clear();
+    failuresByMethod.clear();
+  }
+
+  public void failNext(int n, Failure failure) {
+    for (int i = 0; i < n; i++) {
+      failures.add(failure);
+    }
+  }
+
+  /** Counts by method: aggregatedList, get, updateAccessConfig, operations.get, operations.wait. */
+  public int calls(String method) {
+    AtomicInteger n = calls.get(method);
+    return n == null ? 0 : n.get();
+  }
+
+  public int totalCalls() {
+    return calls.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
+  public List<Request> requests(String pathSuffix) {
+    synchronized (requests) {
+      return requests.stream().filter(r -> r.path().endsWith(pathSuffix)).toList();
+    }
+  }
+
+  /** Every Authorization header received (none is expected without credentials). */
+  public List<String> authorizations() {
+    return authorizations;
+  }
+
+  private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
+
+  @Override
+  public void close() {
+    stopped.countDown();
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      Map<String, String> query = parseQuery(exchange.getRequestURI().getRawQuery());
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      String method = exchange.getRequestMethod();
+      requests.add(new Request(method, path, query, body));
+      String auth = exchange.getRequestHeaders().getFirst("Authorization");
+      if (auth != null) {
+        authorizations.add(auth);
+      }
+      Matcher aggregated = AGGREGATED.matcher(path);
+      Matcher instance = INSTANCE.matcher(path);
+      Matcher operation = OPERATION.matcher(path);
+      String name = aggregated.matches() ? "aggregatedList"
+          : instance.matches() ? (instance.group(4) != null ? "updateAccessConfig" : "get")
+          : operation.matches() ? (operation.group(4) != null ? "operations.wait" : "operations.get")
+          : "unknown";
+      calls.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
+      Failure failure = null;
+      List<Failure> forMethod = failuresByMethod.get(name);
+      if (forMethod != null) {
+        synchronized (forMethod) {
+          if (!forMethod.isEmpty()) {
+            failure = forMethod.remove(0);
+          }
+        }
+      }
+      synchronized (failures) {
+        if (failure == null && !failures.isEmpty()) {
+          failure = failures.remove(0);
+        }
+      }
+      if (failure == Failure.STALL) {
+        try {
+          stopped.await(5, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return;
+      }
+      if (failure != null) {
+        error(exchange, failure.status, failure.reason, failure.message);
+        return;
+      }
+      String p = aggregated.matches() ? aggregated.group(1) : instance.matches() ? instance.group(1)
+          : operation.matches() ? operation.group(1) : null;
+      if (p != null && !p.equals(project)) {
+        error(exchange, 404, "notFound", "The resource 'projects/" + p + "' was not found");
+        return;
+      }
+      switch (name) {
+        case "aggregatedList" -> aggregatedList(exchange, query);
+        case "get" -> getInstance(exchange, instance.group(2), instance.group(3));
+        case "updateAccessConfig" -> updateAccessConfig(exchange, instance.group(2), instance.group(3), query, body);
+        case "operations.get", "operations.wait" -> getOperation(exchange, operation.group(3));
+        default -> error(exchange, 404, "notFound", "The requested URL " + path + " was not found on this server.");
+      }
+    } catch (RuntimeException e) {
+      error(exchange, 500, "backendError", "fake compute: " + e);
+    }
+  }
+
+  private void aggregatedList(HttpExchange exchange, Map<String, String> query) throws IOException {
+    List<JsonObject> all = new ArrayList<>(instances.values());
+    all.sort((a, b) -> a.get("id").getAsString().compareTo(b.get("id").getAsString()));
+    int start = query.containsKey("pageToken") ? Integer.parseInt(query.get("pageToken")) : 0;
+    int max = query.containsKey("maxResults") ? Integer.parseInt(query.get("maxResults")) : 500;
+    List<JsonObject> page = all.subList(Math.min(start, all.size()), Math.min(start + max, all.size()));
+    Map<String, JsonArray> byZone = new LinkedHashMap<>();
+    for (JsonObject i : page) {
+      String zoneUrl = i.get("zone").getAsString();
+      String zone = zoneUrl.substring(zoneUrl.lastIndexOf('/') + 1);
+      byZone.computeIfAbsent("zones/" + zone, z -> new JsonArray()).add(i);
+    }
+    JsonObject items = new JsonObject();
+    byZone.forEach((zone, list) -> {
+      JsonObject scoped = new JsonObject();
+      scoped.add("instances", list);
+      items.add(zone, scoped);
+    });
+    JsonObject empty = new JsonObject();
+    JsonObject warning = new JsonObject();
+    warning.addProperty("code", "NO_RESULTS_ON_PAGE");
+    warning.addProperty("message", "There are no results for scope 'zones/asia-east1-a' on this page.");
+    empty.add("warning", warning);
+    items.add("zones/asia-east1-a", empty);
+    JsonObject answer = new JsonObject();
+    answer.addProperty("kind", "compute#instanceAggregatedList");
+    answer.addProperty("id", "projects/" + project + "/aggregated/instances");
+    answer.add("items", items);
+    answer.addProperty("selfLink", BASE + project + "/aggregated/instances");
+    if (start + max < all.size()) {
+      answer.addProperty("nextPageToken", String.valueOf(start + max));
+    }
+    send(exchange, 200, answer);
+  }
+
+  private void getInstance(HttpExchange exchange, String zone, String name) throws IOException {
+    JsonObject instance = instances.get(zone + "/" + name);
+    if (instance == null) {
+      error(exchange, 404, "notFound", "The resource 'projects/" + project + "/zones/" + zone + "/instances/" + name
+          + "' was not found");
+      return;
+    }
+    synchronized (instance) {
+      send(exchange, 200, instance);
+    }
+  }
+
+  private void updateAccessConfig(HttpExchange exchange, String zone, String name, Map<String, String> query,
+      String body) throws IOException {
+    if (!"POST".equals(exchange.getRequestMethod())) {
+      error(exchange, 405, "httpMethodNotAllowed", "Method not allowed");
+      return;
+    }
+    JsonObject instance = instances.get(zone + "/" + name);
+    if (instance == null) {
+      error(exchange, 404, "notFound", "The resource 'projects/" + project + "/zones/" + zone + "/instances/" + name
+          + "' was not found");
+      return;
+    }
+    String nicName = query.get("networkInterface");
+    JsonObject nic = null;
+    for (var n : instance.getAsJsonArray("networkInterfaces")) {
+      if (n.getAsJsonObject().get("name").getAsString().equals(nicName)) {
+        nic = n.getAsJsonObject();
+      }
+    }
+    if (nic == null) {
+      error(exchange, 400, "invalid", "Invalid value for field 'networkInterface': '" + nicName + "'.");
+      return;
+    }
+    JsonObject update = JsonParser.parseString(body).getAsJsonObject();
+    boolean ipv6 = update.has("type") && "DIRECT_IPV6".equals(update.get("type").getAsString());
+    JsonArray configs = nic.getAsJsonArray(ipv6 ? "ipv6AccessConfigs" : "accessConfigs");
+    JsonObject target = null;
+    if (configs != null) {
+      for (var c : configs) {
+        if (update.has("name") && c.getAsJsonObject().get("name").getAsString().equals(update.get("name").getAsString())) {
+          target = c.getAsJsonObject();
+        }
+      }
+    }
+    if (target == null) {
+      error(exchange, 400, "invalid", "Invalid value for field 'resource.name': '" + update.get("name") + "'.");
+      return;
+    }
+    boolean setPtr = update.has("setPublicPtr") && update.get("setPublicPtr").getAsBoolean();
+    String domain = update.has("publicPtrDomainName") ? update.get("publicPtrDomainName").getAsString() : null;
+    if (!setPtr && domain != null && !domain.isEmpty()) {
+      error(exchange, 400, "invalid", "Invalid value for field 'resource.publicPtrDomainName': '" + domain
+          + "'. The field can only be set when setPublicPtr is true.");
+      return;
+    }
+    if (setPtr) {
+      if (domain == null || domain.isEmpty()) {
+        error(exchange, 400, "invalid", "Required field 'resource.publicPtrDomainName' not specified");
+        return;
+      }
+      String bare = domain.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+      boolean verified = verifiedDomains.stream().anyMatch(d -> bare.equals(d) || bare.endsWith("." + d));
+      if (!verified) {
+        String registrable = bare.substring(bare.indexOf('.') + 1);
+        error(exchange, 400, "invalid", "Please verify ownership of the PTR domain at"
+            + " https://www.google.com/webmasters/verification/verification?domain=" + registrable);
+        return;
+      }
+    }
+    JsonObject config = target;
+    Runnable apply = () -> {
+      synchronized (instance) {
+        config.addProperty("setPublicPtr", setPtr);
+        if (setPtr) {
+          config.addProperty("publicPtrDomainName", domain);
+        } else {
+          config.remove("publicPtrDomainName");
+        }
+      }
+    };
+    String opName = "operation-" + ids.incrementAndGet() + "-fake";
+    JsonObject op = new JsonObject();
+    op.addProperty("kind", "compute#operation");
+    op.addProperty("id", String.valueOf(ids.incrementAndGet()));
+    op.addProperty("name", opName);
+    op.addProperty("zone", BASE + project + "/zones/" + zone);
+    op.addProperty("operationType", "updateAccessConfig");
+    op.addProperty("targetLink", instance.get("selfLink").getAsString());
+    op.addProperty("targetId", instance.get("id").getAsString());
+    op.addProperty("user", "ptr-operator@" + project + ".iam.gserviceaccount.com");
+    op.addProperty("progress", 0);
+    op.addProperty("insertTime", "2026-11-28T10:00:00.000-08:00");
+    op.addProperty("selfLink", BASE + project + "/zones/" + zone + "/operations/" + opName);
+    int polls = operationPolls;
+    if (polls <= 0) {
+      apply.run();
+      op.addProperty("status", "DONE");
+      op.addProperty("progress", 100);
+    } else {
+      op.addProperty("status", "RUNNING");
+    }
+    operations.put(opName, new Op(op, apply, polls));
+    send(exchange, 200, op);
+  }
+
+  private void getOperation(HttpExchange exchange, String name) throws IOException {
+    Op op = operations.get(name);
+    if (op == null) {
+      error(exchange, 404, "notFound", "The resource 'projects/" + project + "/zones/.../operations/" + name
+          + "' was not found");
+      return;
+    }
+    synchronized (op) {
+      if (!"DONE".equals(op.json.get("status").getAsString())) {
+        if (op.pollsLeft > 1) {
+          op.pollsLeft--;
+        } else {
+          op.apply.run();
+          op.json.addProperty("status", "DONE");
+          op.json.addProperty("progress", 100);
+        }
+      }
+      send(exchange, 200, op.json);
+    }
+  }
+
+  private void error(HttpExchange exchange, int status, String reason, String message) throws IOException {
+    JsonObject detail = new JsonObject();
+    detail.addProperty("message", message);
+    detail.addProperty("domain", "global");
+    detail.addProperty("reason", reason);
+    JsonArray errors = new JsonArray();
+    errors.add(detail);
+    JsonObject error = new JsonObject();
+    error.addProperty("code", status);
+    error.addProperty("message", message);
+    error.add("errors", errors);
+    JsonObject body = new JsonObject();
+    body.add("error", error);
+    send(exchange, status, body);
+  }
+
+  private void send(HttpExchange exchange, int status, JsonObject json) throws IOException {
+    byte[] bytes = gson.toJson(json).getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static Map<String, String> parseQuery(String query) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (query == null) {
+      return params;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      params.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return params;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.mailops.ptr.testing;
+
+import dev.mailops.ptr.api.SendingIp;
+import dev.mailops.ptr.api.SendingIpSpec;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Optional;
+
+/** Building and reading SendingIps in tests. */
+public final class SendingIps {
+  private SendingIps() {}
+
+  /** A SendingIp object (not yet created); hostname, domain and namespace may be null. */
+  public static SendingIp sendingIp(String namespace, String name, String ip, String hostname, String domain) {
+    SendingIp sip = new SendingIp();
+    sip.getMetadata().setName(name);
+    sip.getMetadata().setNamespace(namespace);
+    SendingIpSpec spec = new SendingIpSpec();
+    spec.setIp(ip);
+    spec.setHostname(hostname);
+    spec.setDomain(domain);
+    sip.setSpec(spec);
+    return sip;
+  }
+
+  /** Creates it through the API server. */
+  public static SendingIp create(KubernetesClient client, String namespace, String name, String ip, String hostname,
+      String domain) {
+    return client.resource(sendingIp(namespace, name, ip, hostname, domain)).create();
+  }
+
+  /** The Ready condition's status, or empty while the operator has not written one. */
+  public static Optional<String> readyStatus(KubernetesClient client, String namespace, String name) {
+    SendingIp sip = client.resources(SendingIp.class).inNamespace(namespace).withName(name).get();
+    return sip == null || sip.getStatus() == null ? Optional.empty()
+        : sip.getStatus().condition("Ready").map(Condition::getStatus);
+  }
+}
