@@ -1,6 +1,7 @@
 package dev.mailops.ptr.bench;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -53,6 +54,19 @@ final class ApiMetrics {
   static long statusWrites(Map<String, Long> delta) {
     return delta.getOrDefault("PATCH sendingips/status", 0L) + delta.getOrDefault("APPLY sendingips/status", 0L)
         + delta.getOrDefault("PUT sendingips/status", 0L) + delta.getOrDefault("UPDATE sendingips/status", 0L);
+  }
+
+  /** Writes to sendingips or their status (APPLY, PATCH, PUT/UPDATE, POST, DELETE). */
+  static long writes(Map<String, Long> delta) {
+    long n = 0;
+    for (Map.Entry<String, Long> e : delta.entrySet()) {
+      String[] verbResource = e.getKey().split(" ", 2);
+      if (verbResource.length == 2 && verbResource[1].startsWith("sendingips")
+          && List.of("APPLY", "PATCH", "PUT", "UPDATE", "POST", "CREATE", "DELETE").contains(verbResource[0])) {
+        n += e.getValue();
+      }
+    }
+    return n;
   }
 
   static long sum(Map<String, Long> delta) {
