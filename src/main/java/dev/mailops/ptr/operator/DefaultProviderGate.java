@@ -60,6 +60,8 @@ public final class DefaultProviderGate implements ProviderGate {
   private record Labels(Map<String, String> labels, Instant readAt) {}
 
   private final KubernetesClient client;
+  /** Null in unit tests without an API server. */
+  private final SendingIpEvents events;
   private final ProviderInstances instances;
   private final ProviderSettings settings;
   private final Clock clock;
@@ -72,13 +74,15 @@ public final class DefaultProviderGate implements ProviderGate {
   private final Function<String, Map<String, String>> labelLookup;
 
   public DefaultProviderGate(KubernetesClient client, ProviderInstances instances, ProviderSettings settings,
-      Clock clock) {
-    this(client, instances, settings, clock, null, null);
+      Clock clock, SendingIpEvents events) {
+    this(client, instances, settings, clock, events, null, null);
   }
 
   DefaultProviderGate(KubernetesClient client, ProviderInstances instances, ProviderSettings settings, Clock clock,
-      Function<String, Optional<ReverseDnsProvider>> providerLookup, Function<String, Map<String, String>> labelLookup) {
+      SendingIpEvents events, Function<String, Optional<ReverseDnsProvider>> providerLookup,
+      Function<String, Map<String, String>> labelLookup) {
     this.client = client;
+    this.events = events;
     this.instances = instances;
     this.settings = settings;
     this.clock = clock;
@@ -350,28 +354,9 @@ public final class DefaultProviderGate implements ProviderGate {
   }
 
   private void event(SendingIp resource, String type, String reason, String message) {
-    if (client == null) {
-      return;
-    }
-    String now = Conditions.timestamp(clock.instant());
-    var event = new EventBuilder()
-        .withNewMetadata()
-        .withName(resource.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
-        .withNamespace(resource.getMetadata().getNamespace())
-        .endMetadata()
-        .withInvolvedObject(new ObjectReferenceBuilder()
-            .withApiVersion(resource.getApiVersion()).withKind(resource.getKind())
-            .withName(resource.getMetadata().getName()).withNamespace(resource.getMetadata().getNamespace())
-            .withUid(resource.getMetadata().getUid()).build())
-        .withType(type).withReason(reason).withMessage(message)
-        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-        .withNewSource().withComponent("ptr-operator").endSource()
-        .build();
-    try {
-      client.v1().events().inNamespace(resource.getMetadata().getNamespace()).resource(event).create();
-    } catch (RuntimeException e) {
-      log.warn("could not record event {} for {}/{}: {}", reason, resource.getMetadata().getNamespace(),
-          resource.getMetadata().getName(), e.getMessage());
+    if (events != null) {
+      events.record(resource, type, reason, message);
     }
   }
+
 }

@@ -23,7 +23,7 @@ public final class PtrOperator implements AutoCloseable {
   private final Operator operator;
   private final Verifier verifier;
   private final HealthServer health;
-  private final ReadyEvents events;
+  private final SendingIpEvents events;
   private final OperatorMetrics metrics;
   private final KubernetesClient client;
   private final OperatorSettings settings;
@@ -70,9 +70,9 @@ public final class PtrOperator implements AutoCloseable {
       }
     });
     Clock clock = Clock.systemUTC();
-    this.events = new ReadyEvents(client, clock, "ptr-operator");
+    this.events = new SendingIpEvents(client, clock, "ptr-operator");
     ProviderGate providerGate = instances == null ? gate
-        : new DefaultProviderGate(client, instances, settings.providers(), clock);
+        : new DefaultProviderGate(client, instances, settings.providers(), clock, events);
     var reconciler = new SendingIpReconciler(verifier, providerGate, new StatusAggregator(), events, settings, clock);
     metrics.countSendingIpsFrom(reconciler::cachedSendingIps);
     operator.register(reconciler, config -> {

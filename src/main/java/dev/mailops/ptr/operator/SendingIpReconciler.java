@@ -41,7 +41,7 @@ public class SendingIpReconciler implements Reconciler<SendingIp>, Cleaner<Sendi
   private final Verifier verifier;
   private final ProviderGate providerGate;
   private final StatusAggregator aggregator;
-  private final ReadyEvents events;
+  private final SendingIpEvents events;
   private final OperatorSettings settings;
   private final Clock clock;
   /** The informer cache of SendingIps, once the controller has prepared it (for metrics). */
@@ -50,7 +50,7 @@ public class SendingIpReconciler implements Reconciler<SendingIp>, Cleaner<Sendi
   private final Map<String, Integer> failureStreaks = new ConcurrentHashMap<>();
 
   public SendingIpReconciler(Verifier verifier, ProviderGate providerGate, StatusAggregator aggregator,
-      ReadyEvents events, OperatorSettings settings, Clock clock) {
+      SendingIpEvents events, OperatorSettings settings, Clock clock) {
     this.verifier = verifier;
     this.providerGate = providerGate;
     this.aggregator = aggregator;

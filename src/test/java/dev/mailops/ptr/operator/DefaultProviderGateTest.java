@@ -73,7 +73,7 @@ class DefaultProviderGateTest {
   final ReverseDnsProvider provider = provider();
   final DefaultProviderGate gate = new DefaultProviderGate(null,
       new ProviderInstances(null, settings, PtrProviders.none().with("rfc2136", config -> fake), clock),
-      settings, clock, name -> name.equals("p") ? Optional.of(provider) : Optional.empty(), ns -> namespaceLabels);
+      settings, clock, null, name -> name.equals("p") ? Optional.of(provider) : Optional.empty(), ns -> namespaceLabels);
 
   @Test
   void readsFirstAndSetsOnlyWhenTheProviderHoldsSomethingElse() throws Exception {

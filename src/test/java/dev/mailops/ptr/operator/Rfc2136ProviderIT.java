@@ -209,7 +209,9 @@ class Rfc2136ProviderIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> get(mailNs, "reset") == null && get(mailNs, "retain") == null);
     assertThat(Dig.answers(bind.dnsAddress(), "40." + REVERSE_ZONE, Type.PTR)).isEmpty();
     assertThat(Dig.answers(bind.dnsAddress(), "41." + REVERSE_ZONE, Type.PTR)).containsExactly("mx41.example.org.");
-    assertThat(events(mailNs, "reset")).extracting(Event::getReason).contains("PtrReset");
+    // Events are posted in the background: give the queue a moment
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(events(mailNs, "reset")).extracting(Event::getReason).contains("PtrReset"));
   }
 
   @Test
@@ -223,11 +225,11 @@ class Rfc2136ProviderIT {
 
     client.resources(SendingIp.class).inNamespace(mailNs).withName("dead").delete();
     await().atMost(Duration.ofSeconds(60)).until(() -> get(mailNs, "dead") == null);
-    assertThat(events(mailNs, "dead")).anySatisfy(e -> {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events(mailNs, "dead")).anySatisfy(e -> {
       assertThat(e.getReason()).isEqualTo("PtrResetFailed");
       assertThat(e.getType()).isEqualTo("Warning");
       assertThat(e.getMessage()).contains("may still be set");
-    });
+    }));
   }
 
   @Test

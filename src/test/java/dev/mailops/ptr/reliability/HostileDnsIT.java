@@ -71,37 +71,21 @@ class HostileDnsIT {
   }
 
   /**
-   * dnsjava 3.6.4 does not ignore a UDP answer with the wrong ID and keep waiting: SimpleResolver fails the query
-   * ("invalid message id"), so the genuine answer that follows is lost. The Verifier retries, and when every attempt
-   * meets a forged ID first the result is temperror: never the forged name, never a False verdict. (Known
-   * limitation: an off-path sender that races the server can force temperror; see docs/reliability.md.)
+   * An answer whose ID does not match the query (an off-path forgery racing the server) is dropped by the engine's
+   * UDP transport, which keeps waiting for the genuine answer: the forged name is never taken and no retry is
+   * needed.
    */
   @Test
-  void answerWithTheWrongIdIsNeverTakenAndCostsOnlyThatAttempt() throws Exception {
+  void answerWithTheWrongIdIsIgnoredAndTheGenuineOneTaken() throws Exception {
     server.script("20.2.0.192.in-addr.arpa", Type.PTR, (q, out) -> {
       out.send(withId(answer(q, ptr("20.2.0.192.in-addr.arpa", "evil.example.net")), q.getHeader().getID() ^ 0x5a5a));
       out.send(answer(q, ptr("20.2.0.192.in-addr.arpa", "mail20.example.com")));
     });
     server.script("mail20.example.com", Type.A, (q, out) -> out.send(answer(q, a("mail20.example.com", "192.0.2.20"))));
     Verification v = verify("192.0.2.20", "mail20.example.com");
-    System.out.println("[HostileDnsIT] wrong id first: " + v.verdict(Check.PTR_PRESENT).detail());
-    assertThat(v.ptrNames()).doesNotContain("evil.example.net");
-    assertThat(v.iprev()).isEqualTo(Iprev.TEMPERROR);
-    assertThat(v.verdict(Check.PTR_PRESENT).outcome()).isEqualTo(Outcome.UNKNOWN);
-    assertThat(server.queries("20.2.0.192.in-addr.arpa", Type.PTR)).isEqualTo(2); // the retry happened
-
-    // Forged ID on the first attempt only: the retry gets the genuine answer.
-    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
-    server.script("29.2.0.192.in-addr.arpa", Type.PTR, (q, out) -> {
-      if (attempts.incrementAndGet() == 1) {
-        out.send(withId(answer(q, ptr("29.2.0.192.in-addr.arpa", "evil.example.net")), q.getHeader().getID() ^ 1));
-      }
-      out.send(answer(q, ptr("29.2.0.192.in-addr.arpa", "mail29.example.com")));
-    });
-    server.script("mail29.example.com", Type.A, (q, out) -> out.send(answer(q, a("mail29.example.com", "192.0.2.29"))));
-    Verification retried = verify("192.0.2.29", "mail29.example.com");
-    assertThat(retried.ptrNames()).containsExactly("mail29.example.com");
-    assertThat(retried.iprev()).isEqualTo(Iprev.PASS);
+    assertThat(v.ptrNames()).containsExactly("mail20.example.com");
+    assertThat(v.iprev()).isEqualTo(Iprev.PASS);
+    assertThat(server.queries("20.2.0.192.in-addr.arpa", Type.PTR)).isEqualTo(1);
   }
 
   @Test

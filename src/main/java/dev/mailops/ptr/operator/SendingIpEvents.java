@@ -16,22 +16,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Emits a Kubernetes Event when a SendingIp's Ready status changes, so `kubectl describe` tells the story.
+ * Kubernetes Events about SendingIps, so `kubectl describe` tells the story: every Ready transition, and what the
+ * provider gate did (PtrSet, PtrReset, PtrResetFailed).
  *
  * <p>Events are posted by one background thread, not by the reconciler: when thousands of SendingIps are
  * created at once, each reconcile would otherwise wait for a second API call before its status is written.
  * Like client-go's event broadcaster, the queue is bounded ({@value #QUEUE_LIMIT}) and events beyond it are
  * dropped (and logged at debug): an Event is a courtesy, status is the record.
  */
-public class ReadyEvents implements AutoCloseable {
+public class SendingIpEvents implements AutoCloseable {
   static final int QUEUE_LIMIT = 1000;
-  private static final Logger log = LoggerFactory.getLogger(ReadyEvents.class);
+  private static final Logger log = LoggerFactory.getLogger(SendingIpEvents.class);
   private final KubernetesClient client;
   private final Clock clock;
   private final String component;
   private final ThreadPoolExecutor poster;
 
-  public ReadyEvents(KubernetesClient client, Clock clock, String component) {
+  public SendingIpEvents(KubernetesClient client, Clock clock, String component) {
     this.client = client;
     this.clock = clock;
     this.component = component;
@@ -51,6 +52,11 @@ public class ReadyEvents implements AutoCloseable {
     Condition ready = after.get();
     boolean good = Conditions.TRUE.equals(newStatus);
     String reason = good ? "Ready" : "Not" + "Ready" + (Conditions.UNKNOWN.equals(newStatus) ? "Unknown" : "");
+    record(resource, good ? "Normal" : "Warning", reason, ready.getReason() + ": " + ready.getMessage());
+  }
+
+  /** Queues one Event about {@code resource}; type is Normal or Warning. */
+  public void record(SendingIp resource, String type, String reason, String message) {
     String now = Conditions.timestamp(clock.instant());
     var event = new EventBuilder()
         .withNewMetadata()
@@ -62,9 +68,9 @@ public class ReadyEvents implements AutoCloseable {
             .withName(resource.getMetadata().getName()).withNamespace(resource.getMetadata().getNamespace())
             .withUid(resource.getMetadata().getUid()).withResourceVersion(resource.getMetadata().getResourceVersion())
             .build())
-        .withType(good ? "Normal" : "Warning")
+        .withType(type)
         .withReason(reason)
-        .withMessage(ready.getReason() + ": " + ready.getMessage())
+        .withMessage(message)
         .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
         .withNewSource().withComponent(component).endSource()
         .build();
@@ -75,7 +81,7 @@ public class ReadyEvents implements AutoCloseable {
         client.v1().events().inNamespace(namespace).resource(event).create();
       } catch (RuntimeException e) {
         // An Event is a courtesy: losing one must not fail the reconcile that writes the status.
-        log.warn("could not record event for {}/{}: {}", namespace, name, e.getMessage());
+        log.warn("could not record event {} for {}/{}: {}", reason, namespace, name, e.getMessage());
       }
     });
   }
