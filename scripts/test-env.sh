@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[test-env] %s\n' "$*" >&2; }
 
+# Go lives here on these machines; a non-login shell may not have it on PATH
+[[ -d /usr/local/go/bin ]] && export PATH="$PATH:/usr/local/go/bin"
+
 # dnsperf and adns-tools: the baselines of the benchmark (its smoke test BenchSmokeIT runs in make test)
 packages=(pdns-server pdns-backend-sqlite3 bind9 bind9-utils bind9-dnsutils sqlite3 dnsperf adns-tools)
 missing=()
