@@ -33,7 +33,9 @@ public final class KubeApi implements AutoCloseable {
 
   private KubeApi(List<String> extraFlags) throws IOException {
     server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-        .withOfflineMode(true)
+        // offline when scripts/k8s-test-binaries.sh built them; otherwise (no Go, but internet) kube-api-test
+        // downloads them as it normally does
+        .withOfflineMode(java.nio.file.Files.isExecutable(binaryDirectory().resolve("kube-apiserver")))
         .withApiServerVersion(VERSION)
         .withStartupTimeout(120_000)
         .withApiServerFlags(extraFlags)
