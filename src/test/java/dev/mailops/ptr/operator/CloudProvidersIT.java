@@ -9,13 +9,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.mailops.ptr.api.ReverseDnsProvider;
-import dev.mailops.ptr.api.ReverseDnsProviderSpec;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.testing.FakeComputeServer;
 import dev.mailops.ptr.testing.FakeEc2Server;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
+import dev.mailops.ptr.testing.ReverseDnsProviders;
 import dev.mailops.ptr.testing.RunningOperator;
 import dev.mailops.ptr.testing.SendingIps;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -227,35 +227,14 @@ class CloudProvidersIT {
   }
 
   private static void awsProvider(String name, List<String> cidrs) {
-    var spec = new ReverseDnsProviderSpec();
-    spec.setAllowedCidrs(cidrs);
-    var aws = new ReverseDnsProviderSpec.AwsProvider();
-    aws.setRegion("us-east-1");
-    aws.setEndpoint(ec2.endpoint().toString());
-    var ref = new ReverseDnsProviderSpec.SecretRef();
-    ref.setNamespace(operatorNs);
-    ref.setName("aws-creds");
-    aws.setCredentialsSecretRef(ref);
-    spec.setAws(aws);
-    create(name, spec);
+    ReverseDnsProviders.create(client, name, ReverseDnsProviders.aws(ec2.endpoint(), operatorNs, cidrs));
   }
 
   private static void gcpProvider(String name, String cidr) {
-    var spec = new ReverseDnsProviderSpec();
-    spec.setAllowedCidrs(List.of(cidr));
-    var gcp = new ReverseDnsProviderSpec.GcpProvider();
-    gcp.setProject(PROJECT);
-    gcp.setEndpoint(compute.endpoint().toString());
-    spec.setGcp(gcp);
-    create(name, spec);
+    ReverseDnsProviders.create(client, name, ReverseDnsProviders.gcp(PROJECT, compute.endpoint(), List.of(cidr)));
   }
 
-  private static void create(String name, ReverseDnsProviderSpec spec) {
-    var resource = new ReverseDnsProvider();
-    resource.getMetadata().setName(name);
-    resource.setSpec(spec);
-    client.resources(ReverseDnsProvider.class).resource(resource).create();
-  }
+
 
   private static SendingIp get(String ns, String name) {
     return client.resources(SendingIp.class).inNamespace(ns).withName(name).get();

@@ -15,6 +15,7 @@ import dev.mailops.ptr.testing.FakeEc2Server;
 import dev.mailops.ptr.testing.FreePorts;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
+import dev.mailops.ptr.testing.ReverseDnsProviders;
 import dev.mailops.ptr.testing.RunningOperator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -24,9 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -402,34 +401,15 @@ class ProviderFaultsIT {
   }
 
   private static void awsProvider(String name, FakeEc2Server server, String cidr) {
-    var spec = new ReverseDnsProviderSpec();
-    spec.setAllowedCidrs(List.of(cidr));
-    var aws = new ReverseDnsProviderSpec.AwsProvider();
-    aws.setRegion("us-east-1");
-    aws.setEndpoint(server.endpoint().toString());
-    var ref = new ReverseDnsProviderSpec.SecretRef();
-    ref.setNamespace(operatorNs);
-    ref.setName("aws-creds");
-    aws.setCredentialsSecretRef(ref);
-    spec.setAws(aws);
-    create(name, spec);
+    create(name, ReverseDnsProviders.aws(server.endpoint(), operatorNs, List.of(cidr)));
   }
 
   private static void gcpProvider(String name, FakeComputeServer server, String cidr) {
-    var spec = new ReverseDnsProviderSpec();
-    spec.setAllowedCidrs(List.of(cidr));
-    var gcp = new ReverseDnsProviderSpec.GcpProvider();
-    gcp.setProject(PROJECT);
-    gcp.setEndpoint(server.endpoint().toString());
-    spec.setGcp(gcp);
-    create(name, spec);
+    create(name, ReverseDnsProviders.gcp(PROJECT, server.endpoint(), List.of(cidr)));
   }
 
   private static void create(String name, ReverseDnsProviderSpec spec) {
-    var resource = new ReverseDnsProvider();
-    resource.getMetadata().setName(name);
-    resource.setSpec(spec);
-    client.resources(ReverseDnsProvider.class).resource(resource).create();
+    ReverseDnsProviders.create(client, name, spec);
     providers.add(name);
   }
 

@@ -12,9 +12,9 @@ import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.testing.FakeEc2Server;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
+import dev.mailops.ptr.testing.ReverseDnsProviders;
 import dev.mailops.ptr.testing.RunningOperator;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -239,22 +239,7 @@ class TenancyIT {
   }
 
   private static void awsProvider(String name, String cidr, String team, FakeEc2Server server, String secretNs) {
-    var spec = new ReverseDnsProviderSpec();
-    spec.setAllowedCidrs(List.of(cidr));
-    if (team != null) {
-      spec.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels("team", team).build());
-    }
-    var aws = new ReverseDnsProviderSpec.AwsProvider();
-    aws.setRegion("us-east-1");
-    aws.setEndpoint(server.endpoint().toString());
-    var ref = new ReverseDnsProviderSpec.SecretRef();
-    ref.setNamespace(secretNs);
-    ref.setName("aws-creds");
-    aws.setCredentialsSecretRef(ref);
-    spec.setAws(aws);
-    var resource = new ReverseDnsProvider();
-    resource.getMetadata().setName(name);
-    resource.setSpec(spec);
-    client.resources(ReverseDnsProvider.class).resource(resource).create();
+    ReverseDnsProviderSpec spec = ReverseDnsProviders.aws(server.endpoint(), secretNs, List.of(cidr));
+    ReverseDnsProviders.create(client, name, team == null ? spec : ReverseDnsProviders.forTeam(spec, team));
   }
 }

@@ -1,0 +1,54 @@
+package dev.mailops.ptr.testing;
+
+import dev.mailops.ptr.api.ReverseDnsProvider;
+import dev.mailops.ptr.api.ReverseDnsProviderSpec;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.util.List;
+
+/** Building ReverseDnsProviders for the cloud test servers in tests. */
+public final class ReverseDnsProviders {
+  public static final String AWS_SECRET_NAME = "aws-creds";
+
+  private ReverseDnsProviders() {}
+
+  /** AWS in us-east-1 at {@code endpoint}, credentials from Secret {@value #AWS_SECRET_NAME} in {@code secretNs}. */
+  public static ReverseDnsProviderSpec aws(URI endpoint, String secretNs, List<String> allowedCidrs) {
+    var spec = new ReverseDnsProviderSpec();
+    spec.setAllowedCidrs(allowedCidrs);
+    var aws = new ReverseDnsProviderSpec.AwsProvider();
+    aws.setRegion("us-east-1");
+    aws.setEndpoint(endpoint.toString());
+    var ref = new ReverseDnsProviderSpec.SecretRef();
+    ref.setNamespace(secretNs);
+    ref.setName(AWS_SECRET_NAME);
+    aws.setCredentialsSecretRef(ref);
+    spec.setAws(aws);
+    return spec;
+  }
+
+  /** GCP project {@code project} at {@code endpoint}, no credentials (the test server wants none). */
+  public static ReverseDnsProviderSpec gcp(String project, URI endpoint, List<String> allowedCidrs) {
+    var spec = new ReverseDnsProviderSpec();
+    spec.setAllowedCidrs(allowedCidrs);
+    var gcp = new ReverseDnsProviderSpec.GcpProvider();
+    gcp.setProject(project);
+    gcp.setEndpoint(endpoint.toString());
+    spec.setGcp(gcp);
+    return spec;
+  }
+
+  /** The same spec, usable only by namespaces labelled team={@code team}. */
+  public static ReverseDnsProviderSpec forTeam(ReverseDnsProviderSpec spec, String team) {
+    spec.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels("team", team).build());
+    return spec;
+  }
+
+  public static ReverseDnsProvider create(KubernetesClient client, String name, ReverseDnsProviderSpec spec) {
+    var resource = new ReverseDnsProvider();
+    resource.getMetadata().setName(name);
+    resource.setSpec(spec);
+    return client.resources(ReverseDnsProvider.class).resource(resource).create();
+  }
+}
