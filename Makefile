@@ -30,7 +30,8 @@ jar:
 ## crds: regenerate crds/ from the Java model (commit the result)
 crds:
 	$(MVN) -q -DskipTests process-test-classes
-	java -cp "target/test-classes:target/classes:$$($(MVN) -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" dev.mailops.ptr.api.CrdFiles
+	$(MVN) -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	java -cp "target/test-classes:target/classes:$$(cat target/classpath.txt)" dev.mailops.ptr.api.CrdFiles
 	cp crds/*.yaml deploy/crds/
 	cp crds/*.yaml helm/ptr-operator/crds/
 

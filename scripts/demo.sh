@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests test-compile
-classpath="target/test-classes:target/classes:$(mvn -B -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+# through a file: on a terminal, Maven wraps what it prints in colour codes that would corrupt the path
+mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+classpath="target/test-classes:target/classes:$(cat target/classpath.txt)"
 exec java -cp "$classpath" dev.mailops.ptr.testing.Demo "$@"
