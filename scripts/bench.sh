@@ -35,12 +35,15 @@ mvn -B -q -DskipTests test-compile
 if [[ "${BENCH_JMH:-1}" == 1 ]]; then
   log "JMH: ReverseNames.of, Names.normalise, HostnameJudge (mvn -Pjmh)"
   mvn -B -q -Pjmh -DskipTests test-compile
-  jmh_cp="target/test-classes:target/classes:$(mvn -B -q -Pjmh dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+  mvn -B -q -Pjmh dependency:build-classpath -Dmdep.outputFile=target/classpath-jmh.txt
+  jmh_cp="target/test-classes:target/classes:$(cat target/classpath-jmh.txt)"
   java -cp "$jmh_cp" org.openjdk.jmh.Main -f 1 -wi 2 -w 1s -i 3 -r 1s -rf csv -rff "$WORK/jmh.csv" \
     'dev.mailops.ptr.bench.jmh.*' | tail -n 20
 fi
 
-classpath="target/test-classes:target/classes:$(mvn -B -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+# through a file: printed, Maven's colour codes would corrupt the first and last entries
+mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+classpath="target/test-classes:target/classes:$(cat target/classpath.txt)"
 args=(--n "$N" --work "$WORK")
 [[ "$OUT" == none ]] || args+=(--out "$OUT")
 [[ -f "$WORK/jmh.csv" && "${BENCH_JMH:-1}" == 1 ]] && args+=(--jmh "$WORK/jmh.csv")
