@@ -108,9 +108,16 @@ public class SendingIpReconciler implements Reconciler<SendingIp>, Cleaner<Sendi
         .map(winner -> winner.getMetadata().getNamespace() + "/" + winner.getMetadata().getName());
 
     Verification verification = verifier.verify(request).get(verificationBudget().toMillis(), TimeUnit.MILLISECONDS);
-    ProviderSync provider = duplicateOf.isPresent()
-        ? ProviderSync.failed("DuplicateIp", "Another SendingIp claims this IP first; no provider call is made", null)
-        : providerGate.sync(resource, verification);
+    ProviderSync provider;
+    if (duplicateOf.isEmpty()) {
+      provider = providerGate.sync(resource, verification);
+    } else if (resource.getSpec().getProviderRef() == null) {
+      provider = ProviderSync.noProvider();
+    } else {
+      // only the first claim may have the provider change the PTR, or two claims would flip it back and forth
+      provider = ProviderSync.failed("ProviderNotAllowed", "SendingIp " + duplicateOf.get()
+          + " claims this IP first; the provider is not called for this one", null);
+    }
 
     SendingIpStatus status = aggregator.aggregate(
         new StatusAggregator.Input(verification, generation, provider, duplicateOf, previous, now));
