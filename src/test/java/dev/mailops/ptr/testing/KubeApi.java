@@ -44,7 +44,7 @@ public final class KubeApi implements AutoCloseable {
     kubeconfig = Files.createTempFile("kubeconfig-", ".yaml");
     Files.writeString(kubeconfig, server.getKubeConfigYaml());
     client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
-    installCrds();
+    installCrds(client);
     System.out.println("[KubeApi] kube-apiserver " + VERSION + " ready at " + client.getMasterUrl()
         + " (kubeconfig " + kubeconfig + ")");
   }
@@ -138,14 +138,16 @@ public final class KubeApi implements AutoCloseable {
     return binaryDirectory().resolve("kubectl");
   }
 
-  private void installCrds() throws IOException {
+  /** Applies the CRDs from crds/ and waits until the API server serves them (Established). */
+  static void installCrds(KubernetesClient client) throws IOException {
     for (String name : CrdFiles.NAMES) {
       CustomResourceDefinition crd = client.getKubernetesSerialization()
           .unmarshal(Files.readString(CrdFiles.committed(name)), CustomResourceDefinition.class);
       client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
       client.apiextensions().v1().customResourceDefinitions().withName(name)
-          .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
-              .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+          .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+              && c.getStatus().getConditions().stream()
+                  .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
               60, TimeUnit.SECONDS);
     }
   }

@@ -1,6 +1,5 @@
 package dev.mailops.ptr.testing;
 
-import dev.mailops.ptr.api.CrdFiles;
 import io.fabric8.kubeapitest.KubeAPIServerConfig;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubeapitest.binary.BinaryManager;
@@ -8,7 +7,6 @@ import io.fabric8.kubeapitest.cert.CertManager;
 import io.fabric8.kubeapitest.kubeconfig.KubeConfig;
 import io.fabric8.kubeapitest.process.EtcdProcess;
 import io.fabric8.kubeapitest.process.ProcessReadinessChecker;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -51,7 +49,7 @@ public final class RestartableKubeApi implements AutoCloseable {
     startApiServer();
     kubeconfigYaml = new KubeConfig(certs, binaries).generateKubeConfigYaml(port);
     client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigYaml)).build();
-    installCrds();
+    KubeApi.installCrds(client);
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "restartable-kube-api-stop"));
   }
 
@@ -112,18 +110,6 @@ public final class RestartableKubeApi implements AutoCloseable {
 
   public Path log() {
     return log;
-  }
-
-  private void installCrds() throws IOException {
-    for (String name : CrdFiles.NAMES) {
-      CustomResourceDefinition crd = client.getKubernetesSerialization()
-          .unmarshal(Files.readString(CrdFiles.committed(name)), CustomResourceDefinition.class);
-      client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
-      client.apiextensions().v1().customResourceDefinitions().withName(name)
-          .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
-              .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-              60, TimeUnit.SECONDS);
-    }
   }
 
   @Override
