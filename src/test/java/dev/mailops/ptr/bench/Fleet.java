@@ -1,7 +1,7 @@
 package dev.mailops.ptr.bench;
 
 import dev.mailops.ptr.api.SendingIp;
-import dev.mailops.ptr.api.SendingIpSpec;
+import dev.mailops.ptr.testing.SendingIps;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,15 +36,7 @@ final class Fleet {
     }
 
     SendingIp sendingIp(String namespace) {
-      SendingIp s = new SendingIp();
-      s.getMetadata().setName(name);
-      s.getMetadata().setNamespace(namespace);
-      SendingIpSpec spec = new SendingIpSpec();
-      spec.setIp(ip);
-      spec.setHostname(hostname);
-      spec.setDomain(DOMAIN);
-      s.setSpec(spec);
-      return s;
+      return SendingIps.sendingIp(namespace, name, ip, hostname, DOMAIN);
     }
   }
 

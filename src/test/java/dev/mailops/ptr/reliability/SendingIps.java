@@ -1,7 +1,6 @@
 package dev.mailops.ptr.reliability;
 
 import dev.mailops.ptr.api.SendingIp;
-import dev.mailops.ptr.api.SendingIpSpec;
 import dev.mailops.ptr.api.SendingIpStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,13 +22,7 @@ final class SendingIps {
   }
 
   static SendingIp of(String name, String ip, String hostname) {
-    SendingIp sip = new SendingIp();
-    sip.getMetadata().setName(name);
-    SendingIpSpec spec = new SendingIpSpec();
-    spec.setIp(ip);
-    spec.setHostname(hostname);
-    sip.setSpec(spec);
-    return sip;
+    return dev.mailops.ptr.testing.SendingIps.sendingIp(null, name, ip, hostname, null);
   }
 
   SendingIp create(String name, String ip, String hostname) {

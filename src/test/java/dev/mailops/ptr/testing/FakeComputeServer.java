@@ -91,7 +91,7 @@ public final class FakeComputeServer implements AutoCloseable {
   private final Set<String> verifiedDomains = new CopyOnWriteArraySet<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
-  private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+  private final InjectedFailures<Failure> failures = new InjectedFailures<>();
   private final AtomicLong ids = new AtomicLong(1000);
   private volatile int operationPolls = 1;
   private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
@@ -198,21 +198,17 @@ public final class FakeComputeServer implements AutoCloseable {
 
   /** The next call of {@code method} (as counted by {@link #calls}) fails with {@code failure}. */
   public void failNextOn(String method, Failure failure) {
-    failuresByMethod.computeIfAbsent(method, m -> Collections.synchronizedList(new ArrayList<>())).add(failure);
+    failures.nextOn(method, failure);
   }
 
-  private final Map<String, List<Failure>> failuresByMethod = new ConcurrentHashMap<>();
 
   /** Forgets every failure not yet used: the fault is over. */
   public void clearFailures() {
     failures.clear();
-    failuresByMethod.clear();
   }
 
   public void failNext(int n, Failure failure) {
-    for (int i = 0; i < n; i++) {
-      failures.add(failure);
-    }
+    failures.next(n, failure);
   }
 
   /** Counts by method: aggregatedList, get, updateAccessConfig, operations.get, operations.wait. */
@@ -264,20 +260,7 @@ public final class FakeComputeServer implements AutoCloseable {
           : operation.matches() ? (operation.group(4) != null ? "operations.wait" : "operations.get")
           : "unknown";
       calls.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
-      Failure failure = null;
-      List<Failure> forMethod = failuresByMethod.get(name);
-      if (forMethod != null) {
-        synchronized (forMethod) {
-          if (!forMethod.isEmpty()) {
-            failure = forMethod.remove(0);
-          }
-        }
-      }
-      synchronized (failures) {
-        if (failure == null && !failures.isEmpty()) {
-          failure = failures.remove(0);
-        }
-      }
+      Failure failure = failures.take(name);
       if (failure == Failure.STALL) {
         try {
           stopped.await(5, java.util.concurrent.TimeUnit.MINUTES);

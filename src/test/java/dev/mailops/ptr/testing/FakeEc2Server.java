@@ -109,8 +109,7 @@ public final class FakeEc2Server implements AutoCloseable {
   private final Map<String, String> forwardRecords = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final List<Map<String, String>> requests = Collections.synchronizedList(new ArrayList<>());
-  private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
-  private final Map<String, List<Failure>> failuresByAction = new ConcurrentHashMap<>();
+  private final InjectedFailures<Failure> failures = new InjectedFailures<>();
   private volatile int pendingDescribes = 1;
   private volatile boolean secretSeen;
 
@@ -154,20 +153,17 @@ public final class FakeEc2Server implements AutoCloseable {
 
   /** The next {@code n} calls, whatever their action, fail with {@code failure}. */
   public void failNext(int n, Failure failure) {
-    for (int i = 0; i < n; i++) {
-      failures.add(failure);
-    }
+    failures.next(n, failure);
   }
 
   /** The next call of {@code action} (e.g. ModifyAddressAttribute) fails with {@code failure}. */
   public void failNextOn(String action, Failure failure) {
-    failuresByAction.computeIfAbsent(action, a -> Collections.synchronizedList(new ArrayList<>())).add(failure);
+    failures.nextOn(action, failure);
   }
 
   /** Forgets every failure not yet used: the fault is over. */
   public void clearFailures() {
     failures.clear();
-    failuresByAction.clear();
   }
 
   public int calls(String action) {
@@ -240,20 +236,7 @@ public final class FakeEc2Server implements AutoCloseable {
         error(exchange, 401, "AuthFailure", "AWS was not able to validate the provided access credentials", requestId);
         return;
       }
-      Failure failure = null;
-      List<Failure> forAction = failuresByAction.get(action);
-      if (forAction != null) {
-        synchronized (forAction) {
-          if (!forAction.isEmpty()) {
-            failure = forAction.remove(0);
-          }
-        }
-      }
-      synchronized (failures) {
-        if (failure == null && !failures.isEmpty()) {
-          failure = failures.remove(0);
-        }
-      }
+      Failure failure = failures.take(action);
       if (failure == Failure.APPLY_THEN_STALL && "ModifyAddressAttribute".equals(action)) {
         Optional<ElasticIp> eip = byAllocation(params.get("AllocationId"));
         String name = params.getOrDefault("DomainName", "").toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
