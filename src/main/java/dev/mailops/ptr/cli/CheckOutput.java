@@ -3,7 +3,7 @@ package dev.mailops.ptr.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.mailops.ptr.operator.Conditions;
+import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.verify.IpAddresses;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.mailops.ptr.cli;
 
 import dev.mailops.ptr.api.SendingIpStatus;
-import dev.mailops.ptr.operator.ConditionType;
-import dev.mailops.ptr.operator.Conditions;
-import dev.mailops.ptr.operator.ProviderSync;
-import dev.mailops.ptr.operator.StatusAggregator;
+import dev.mailops.ptr.status.ConditionType;
+import dev.mailops.ptr.status.Conditions;
+import dev.mailops.ptr.status.ProviderSync;
+import dev.mailops.ptr.status.StatusAggregator;
 import dev.mailops.ptr.verify.IpAddresses;
 import dev.mailops.ptr.verify.Verification;
 import dev.mailops.ptr.verify.VerificationRequest;

@@ -31,7 +31,7 @@ final class DnsOptions {
     if (retries < 0 || retries > 10) {
       throw new IllegalArgumentException("--dns-retries must be 0 to 10");
     }
-    Duration queryTimeout = dev.mailops.ptr.operator.Durations.parse(timeout);
+    Duration queryTimeout = dev.mailops.ptr.api.Durations.parse(timeout);
     if (queryTimeout.isZero() || queryTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
       throw new IllegalArgumentException("--dns-timeout must be above 0 and at most 30s");
     }

@@ -1,8 +1,8 @@
 package dev.mailops.ptr.cli;
 
-import dev.mailops.ptr.operator.Durations;
+import dev.mailops.ptr.api.Durations;
 import dev.mailops.ptr.operator.OperatorSettings;
-import dev.mailops.ptr.operator.ProviderSettings;
+import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.operator.PtrOperator;
 import dev.mailops.ptr.provider.PtrProviders;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,5 +1,6 @@
 package dev.mailops.ptr.operator;
 
+import dev.mailops.ptr.status.ConditionType;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.verify.DnsObserver;
 import io.fabric8.kubernetes.api.model.Condition;

@@ -1,5 +1,6 @@
 package dev.mailops.ptr.operator;
 
+import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.verify.DnsSettings;
 import java.time.Duration;
 import java.util.Set;

@@ -1,5 +1,9 @@
 package dev.mailops.ptr.operator;
 
+import dev.mailops.ptr.gate.DefaultProviderGate;
+import dev.mailops.ptr.status.StatusAggregator;
+import dev.mailops.ptr.gate.ProviderGate;
+import dev.mailops.ptr.gate.ProviderInstances;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.verify.Verifier;

@@ -1,5 +1,9 @@
 package dev.mailops.ptr.operator;
 
+import dev.mailops.ptr.gate.ProviderConfigException;
+import dev.mailops.ptr.gate.ProviderInstances;
+import dev.mailops.ptr.gate.ProviderSettings;
+import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.api.ReverseDnsProvider;
 import dev.mailops.ptr.api.ReverseDnsProviderStatus;
 import dev.mailops.ptr.provider.ProviderException;

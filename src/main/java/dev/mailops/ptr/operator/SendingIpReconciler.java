@@ -1,5 +1,12 @@
 package dev.mailops.ptr.operator;
 
+import dev.mailops.ptr.gate.ProviderGate;
+import dev.mailops.ptr.api.Durations;
+import dev.mailops.ptr.status.ConditionType;
+import dev.mailops.ptr.status.Conditions;
+import dev.mailops.ptr.status.InvalidSpec;
+import dev.mailops.ptr.status.ProviderSync;
+import dev.mailops.ptr.status.StatusAggregator;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpStatus;
 import dev.mailops.ptr.verify.IpAddresses;

@@ -1,5 +1,6 @@
 package dev.mailops.ptr.operator;
 
+import dev.mailops.ptr.gate.ProviderSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.mailops.ptr.operator.OperatorSettings;
-import dev.mailops.ptr.operator.ProviderGate;
+import dev.mailops.ptr.gate.ProviderGate;
 import dev.mailops.ptr.operator.PtrOperator;
 import dev.mailops.ptr.testing.PowerDnsServer;
 import dev.mailops.ptr.testing.RestartableKubeApi;

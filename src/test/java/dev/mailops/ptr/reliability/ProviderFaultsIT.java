@@ -8,7 +8,7 @@ import dev.mailops.ptr.api.ReverseDnsProvider;
 import dev.mailops.ptr.api.ReverseDnsProviderSpec;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.operator.OperatorSettings;
-import dev.mailops.ptr.operator.ProviderSettings;
+import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.testing.FakeComputeServer;
 import dev.mailops.ptr.testing.FakeEc2Server;

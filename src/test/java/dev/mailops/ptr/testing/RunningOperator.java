@@ -1,7 +1,7 @@
 package dev.mailops.ptr.testing;
 
 import dev.mailops.ptr.operator.OperatorSettings;
-import dev.mailops.ptr.operator.ProviderGate;
+import dev.mailops.ptr.gate.ProviderGate;
 import dev.mailops.ptr.operator.PtrOperator;
 import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.verify.DnsSettings;

@@ -1,4 +1,4 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.gate;
 
 /**
  * A ReverseDnsProvider that cannot be built into a working provider: its reason is the ReverseDnsProvider's Ready

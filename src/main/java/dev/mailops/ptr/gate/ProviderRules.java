@@ -1,4 +1,4 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.gate;
 
 import dev.mailops.ptr.verify.IpAddresses;
 import io.fabric8.kubernetes.api.model.LabelSelector;

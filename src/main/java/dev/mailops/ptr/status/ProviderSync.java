@@ -1,4 +1,4 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.status;
 
 import dev.mailops.ptr.api.ProviderState;
 import java.time.Duration;

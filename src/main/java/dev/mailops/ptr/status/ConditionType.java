@@ -1,4 +1,4 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.status;
 
 /** The condition types of a SendingIp, in the order Ready looks for the first failure. */
 public enum ConditionType {

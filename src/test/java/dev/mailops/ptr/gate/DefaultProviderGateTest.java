@@ -1,5 +1,6 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.gate;
 
+import dev.mailops.ptr.status.ProviderSync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailops.ptr.api.DeletionPolicy;

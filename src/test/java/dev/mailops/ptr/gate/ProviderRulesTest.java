@@ -1,4 +1,4 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.gate;
 
+import dev.mailops.ptr.status.ProviderSync;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.verify.Verification;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;

@@ -1,4 +1,4 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

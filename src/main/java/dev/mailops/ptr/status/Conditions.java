@@ -1,4 +1,4 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;

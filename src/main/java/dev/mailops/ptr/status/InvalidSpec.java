@@ -1,4 +1,4 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.status;
 
 import dev.mailops.ptr.api.SendingIpStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The status of a SendingIp whose spec cannot be checked at all (admission validation let it through). */
-final class InvalidSpec {
-  static final String REASON = "InvalidSpec";
+public final class InvalidSpec {
+  public static final String REASON = "InvalidSpec";
 
   private InvalidSpec() {}
 
-  static SendingIpStatus status(String problem, long generation, SendingIpStatus previous, Instant now) {
+  public static SendingIpStatus status(String problem, long generation, SendingIpStatus previous, Instant now) {
     List<Condition> old = previous == null ? List.of() : previous.getConditions();
     List<Condition> conditions = new ArrayList<>();
     for (ConditionType type : ConditionType.values()) {

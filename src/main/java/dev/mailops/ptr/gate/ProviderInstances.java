@@ -1,4 +1,4 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.gate;
 
 import dev.mailops.ptr.api.ReverseDnsProvider;
 import dev.mailops.ptr.api.ReverseDnsProviderSpec.SecretRef;

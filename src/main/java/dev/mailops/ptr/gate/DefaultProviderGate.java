@@ -1,5 +1,8 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.gate;
 
+import dev.mailops.ptr.status.Conditions;
+import dev.mailops.ptr.operator.SendingIpEvents;
+import dev.mailops.ptr.status.ProviderSync;
 import dev.mailops.ptr.api.DeletionPolicy;
 import dev.mailops.ptr.api.ProviderState;
 import dev.mailops.ptr.api.ReverseDnsProvider;

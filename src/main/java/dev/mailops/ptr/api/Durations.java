@@ -1,4 +1,4 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.api;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.status;
 
 import dev.mailops.ptr.api.SendingIpStatus;
 import dev.mailops.ptr.verify.IpAddresses;

@@ -1,4 +1,4 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.gate;
 
 import java.time.Duration;
 
