@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
+import java.util.Optional;
 
 @ValidationRule(value = "[has(self.aws), has(self.gcp), has(self.rfc2136)].filter(x, x).size() == 1",
     message = "exactly one of aws, gcp or rfc2136 must be set")
@@ -35,6 +36,34 @@ public class ReverseDnsProviderSpec {
   public void setGcp(GcpProvider gcp) { this.gcp = gcp; }
   public Rfc2136Provider getRfc2136() { return rfc2136; }
   public void setRfc2136(Rfc2136Provider rfc2136) { this.rfc2136 = rfc2136; }
+
+  /** The provider type, named after the one block that is set: aws, gcp, rfc2136; "unknown" when none is. */
+  public String type() {
+    if (aws != null) {
+      return "aws";
+    }
+    if (gcp != null) {
+      return "gcp";
+    }
+    if (rfc2136 != null) {
+      return "rfc2136";
+    }
+    return "unknown";
+  }
+
+  /** The Secret holding this provider's credentials, when it names one. */
+  public Optional<SecretRef> credentialsSecret() {
+    if (aws != null) {
+      return Optional.ofNullable(aws.getCredentialsSecretRef());
+    }
+    if (gcp != null) {
+      return Optional.ofNullable(gcp.getCredentialsSecretRef());
+    }
+    if (rfc2136 != null) {
+      return Optional.ofNullable(rfc2136.getTsigSecretRef());
+    }
+    return Optional.empty();
+  }
 
   /** AWS Elastic IPs through EC2 (ModifyAddressAttribute). */
   public static class AwsProvider {

@@ -4,7 +4,7 @@ import dev.mailops.ptr.api.Durations;
 import dev.mailops.ptr.operator.OperatorSettings;
 import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.operator.PtrOperator;
-import dev.mailops.ptr.provider.PtrProviders;
+import dev.mailops.ptr.operator.ShippedProviders;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
@@ -82,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().build();
     CountDownLatch stopped = new CountDownLatch(1);
     try (PtrOperator operator = new PtrOperator(client, settings,
-        PtrProviders.all(settings.providers().dnsTimeout()), Map.of())) {
+        ShippedProviders.all(settings.providers().dnsTimeout()), Map.of())) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         operator.close();
         stopped.countDown();

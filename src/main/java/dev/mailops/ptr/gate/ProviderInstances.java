@@ -63,13 +63,13 @@ public final class ProviderInstances implements AutoCloseable {
         && cached.checkedAt().plus(settings.cacheRecheck()).isAfter(now)) {
       return cached.provider();
     }
-    String type = PtrProviders.typeOf(resource.getSpec());
+    String type = resource.getSpec().type();
     if (!factories.supports(type)) {
       drop(name);
       throw new ProviderConfigException(ProviderConfigException.UNSUPPORTED,
           "this operator build cannot use provider type " + type);
     }
-    var ref = PtrProviders.secretRef(resource.getSpec());
+    var ref = resource.getSpec().credentialsSecret();
     Map<String, String> data = Map.of();
     String secretVersion = null;
     if (ref.isPresent()) {

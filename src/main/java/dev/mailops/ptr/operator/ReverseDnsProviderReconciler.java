@@ -7,7 +7,6 @@ import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.api.ReverseDnsProvider;
 import dev.mailops.ptr.api.ReverseDnsProviderStatus;
 import dev.mailops.ptr.provider.ProviderException;
-import dev.mailops.ptr.provider.PtrProviders;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -63,7 +62,7 @@ public class ReverseDnsProviderReconciler implements Reconciler<ReverseDnsProvid
   @Override
   public List<EventSource<?, ReverseDnsProvider>> prepareEventSources(
       EventSourceContext<ReverseDnsProvider> context) {
-    context.getPrimaryCache().addIndexer(SECRET_INDEX, provider -> PtrProviders.secretRef(provider.getSpec())
+    context.getPrimaryCache().addIndexer(SECRET_INDEX, provider -> provider.getSpec().credentialsSecret()
         .map(ref -> List.of(ref.getNamespace() + "/" + ref.getName())).orElse(List.of()));
     var config = InformerEventSourceConfiguration.from(Secret.class, ReverseDnsProvider.class)
         .withName("credentials-secrets")
@@ -87,7 +86,7 @@ public class ReverseDnsProviderReconciler implements Reconciler<ReverseDnsProvid
     String message;
     try {
       instances.get(resource, true).probe();
-      message = "Credentials present and the " + PtrProviders.typeOf(resource.getSpec())
+      message = "Credentials present and the " + resource.getSpec().type()
           + " provider answered a probe";
     } catch (ProviderConfigException e) {
       status = Conditions.FALSE;
@@ -101,7 +100,7 @@ public class ReverseDnsProviderReconciler implements Reconciler<ReverseDnsProvid
 
     ReverseDnsProviderStatus next = new ReverseDnsProviderStatus();
     next.setObservedGeneration(generation);
-    next.setType(PtrProviders.typeOf(resource.getSpec()));
+    next.setType(resource.getSpec().type());
     next.setConditions(List.of(Conditions.transition(previousConditions, "Ready", status, reason, message, generation,
         now)));
     if (previous != null && Objects.equals(previous.getObservedGeneration(), next.getObservedGeneration())

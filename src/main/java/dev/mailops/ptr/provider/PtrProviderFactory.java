@@ -1,6 +1,6 @@
 package dev.mailops.ptr.provider;
 
-/** Builds the PtrProvider of one provider type from its resolved configuration. */
+/** Builds the PtrProvider of one provider type from its resolved configuration; one per provider package. */
 @FunctionalInterface
 public interface PtrProviderFactory {
 

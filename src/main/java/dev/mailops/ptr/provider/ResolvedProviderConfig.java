@@ -1,6 +1,7 @@
 package dev.mailops.ptr.provider;
 
 import dev.mailops.ptr.api.ReverseDnsProviderSpec;
+import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -26,10 +27,22 @@ public record ResolvedProviderConfig(String name, ReverseDnsProviderSpec spec, M
     return Optional.ofNullable(secretData.get(key)).filter(v -> !v.isBlank());
   }
 
+  /** One Secret entry that the provider cannot work without. */
+  public String requireSecret(String key) {
+    return secret(key).orElseThrow(() -> new IllegalArgumentException("Secret "
+        + spec.credentialsSecret().map(ref -> ref.getNamespace() + "/" + ref.getName()).orElse("") + " has no key "
+        + key));
+  }
+
+  /** An endpoint override from the spec; blank means the provider's public one. */
+  public static Optional<URI> endpoint(String text) {
+    return text == null || text.isBlank() ? Optional.empty() : Optional.of(URI.create(text.strip()));
+  }
+
   /** Never prints secret values, only which keys exist. */
   @Override
   public String toString() {
-    return "ResolvedProviderConfig[name=" + name + ", type=" + PtrProviders.typeOf(spec) + ", secretKeys="
+    return "ResolvedProviderConfig[name=" + name + ", type=" + spec.type() + ", secretKeys="
         + new TreeSet<>(secretData.keySet()) + "]";
   }
 }

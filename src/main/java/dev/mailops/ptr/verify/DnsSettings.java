@@ -1,6 +1,9 @@
 package dev.mailops.ptr.verify;
 
+import com.google.common.net.HostAndPort;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.function.Function;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -84,40 +87,26 @@ public record DnsSettings(
    * @throws IllegalArgumentException on bad input
    */
   public static InetSocketAddress parseServer(String text) {
+    return parseServer(text, IpAddresses::parse);
+  }
+
+  /**
+   * Like {@link #parseServer(String)}, with {@code hostToAddress} turning HOST into an address (it may accept
+   * names, or only literals).
+   */
+  public static InetSocketAddress parseServer(String text, Function<String, InetAddress> hostToAddress) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("DNS server is empty");
     }
-    String host = text;
-    int port = 53;
-    if (text.startsWith("[")) {
-      int close = text.indexOf(']');
-      if (close < 0) {
-        throw new IllegalArgumentException("DNS server: missing ']' in '" + text + "'");
-      }
-      host = text.substring(1, close);
-      String rest = text.substring(close + 1);
-      if (!rest.isEmpty()) {
-        if (!rest.startsWith(":")) {
-          throw new IllegalArgumentException("DNS server: expected ':PORT' after ']' in '" + text + "'");
-        }
-        port = port(rest.substring(1), text);
-      }
-    } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
-      host = text.substring(0, text.indexOf(':'));
-      port = port(text.substring(text.indexOf(':') + 1), text);
-    }
-    return new InetSocketAddress(IpAddresses.parse(host), port);
-  }
-
-  private static int port(String s, String text) {
+    HostAndPort parsed;
     try {
-      int p = Integer.parseInt(s);
-      if (p >= 1 && p <= 65535) {
-        return p;
-      }
-    } catch (NumberFormatException e) {
-      // fall through
+      parsed = HostAndPort.fromString(text.strip()).withDefaultPort(53);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad port or brackets in '" + text + "'");
     }
-    throw new IllegalArgumentException("DNS server: bad port in '" + text + "'");
+    if (parsed.getPort() < 1 || parsed.getHost().isEmpty()) {
+      throw new IllegalArgumentException("bad port in '" + text + "'");
+    }
+    return new InetSocketAddress(hostToAddress.apply(parsed.getHost()), parsed.getPort());
   }
 }

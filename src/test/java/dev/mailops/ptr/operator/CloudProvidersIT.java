@@ -87,7 +87,7 @@ class CloudProvidersIT {
         .withProviders(ProviderSettings.defaults(operatorNs)
             .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(5))
             .withCacheRecheck(Duration.ofSeconds(2)));
-    operator = RunningOperator.withProviders(api, settings, PtrProviders.all(Duration.ofMillis(500)));
+    operator = RunningOperator.withProviders(api, settings, ShippedProviders.all(Duration.ofMillis(500)));
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package dev.mailops.ptr.operator;
 
+import dev.mailops.ptr.provider.rfc2136.Rfc2136ProviderFactory;
 import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.gate.ProviderSettings;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,7 +99,7 @@ class Rfc2136ProviderIT {
             .withReset(3, Duration.ofMillis(200))
             .withDnsTimeout(Duration.ofMillis(300))
             .withCacheRecheck(Duration.ofSeconds(2)));
-    operator = RunningOperator.withProviders(api, settings, PtrProviders.defaults(Duration.ofMillis(300)));
+    operator = RunningOperator.withProviders(api, settings, PtrProviders.none().with("rfc2136", new Rfc2136ProviderFactory(Duration.ofMillis(300))));
   }
 
   @AfterAll

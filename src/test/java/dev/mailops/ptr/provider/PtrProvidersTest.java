@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailops.ptr.api.ReverseDnsProviderSpec;
+import dev.mailops.ptr.provider.rfc2136.Rfc2136ProviderFactory;
 import dev.mailops.ptr.provider.rfc2136.Rfc2136PtrProvider;
-import java.net.InetSocketAddress;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,17 +27,8 @@ class PtrProvidersTest {
   }
 
   @Test
-  void serverTextForms() {
-    assertThat(PtrProviders.server("127.0.0.1")).isEqualTo(new InetSocketAddress("127.0.0.1", 53));
-    assertThat(PtrProviders.server("127.0.0.1:5353")).isEqualTo(new InetSocketAddress("127.0.0.1", 5353));
-    assertThat(PtrProviders.server("[::1]:5353").getPort()).isEqualTo(5353);
-    assertThat(PtrProviders.server("::1").getPort()).isEqualTo(53);
-    assertThatThrownBy(() -> PtrProviders.server("127.0.0.1:99999")).hasMessageContaining("bad port");
-  }
-
-  @Test
   void buildsRfc2136WithTheDefaultKeyAndRefusesOtherTypesItDoesNotKnow() {
-    PtrProviders providers = PtrProviders.defaults();
+    PtrProviders providers = PtrProviders.none().with("rfc2136", new Rfc2136ProviderFactory());
     PtrProvider built = providers.create(new ResolvedProviderConfig("p", rfc2136("127.0.0.1:53"), Map.of("secret", SECRET)));
     assertThat(built).isInstanceOf(Rfc2136PtrProvider.class);
     assertThat(built.toString()).doesNotContain(SECRET);

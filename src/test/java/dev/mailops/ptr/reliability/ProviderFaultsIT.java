@@ -1,5 +1,6 @@
 package dev.mailops.ptr.reliability;
 
+import dev.mailops.ptr.operator.ShippedProviders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -75,7 +76,7 @@ class ProviderFaultsIT {
     client.secrets().inNamespace(operatorNs).resource(new SecretBuilder().withNewMetadata().withName("aws-creds")
         .endMetadata().addToStringData("accessKeyId", KEY_ID).addToStringData("secretAccessKey", SECRET).build())
         .create();
-    operator = RunningOperator.withProviders(api, settings(Set.of(mailNs)), PtrProviders.all(Duration.ofMillis(500)));
+    operator = RunningOperator.withProviders(api, settings(Set.of(mailNs)), ShippedProviders.all(Duration.ofMillis(500)));
   }
 
   private static OperatorSettings settings(Set<String> namespaces) {
@@ -288,7 +289,7 @@ class ProviderFaultsIT {
     assertThat(client.resources(SendingIp.class).inNamespace(restartNs).withName("aws").get().getStatus()).isNull();
 
     try (RunningOperator restarted = RunningOperator.withProviders(api, settings(Set.of(restartNs)),
-        PtrProviders.all(Duration.ofMillis(500)))) {
+        ShippedProviders.all(Duration.ofMillis(500)))) {
       await().atMost(Duration.ofSeconds(60)).until(() -> providerState(restartNs, "aws")
           .map(ProviderState::getPtrValue).equals(Optional.of(awsHost))
           && providerState(restartNs, "gcp").map(ProviderState::getPtrValue).equals(Optional.of(gcpHost)));

@@ -1,5 +1,6 @@
 package dev.mailops.ptr.reliability;
 
+import dev.mailops.ptr.operator.ShippedProviders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -115,7 +116,7 @@ class TenancyIT {
         .withProviders(ProviderSettings.defaults(operatorNs)
             .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4))
             .withCacheRecheck(Duration.ofSeconds(2)));
-    operator = RunningOperator.withProviders(api, settings, PtrProviders.all(Duration.ofMillis(500)));
+    operator = RunningOperator.withProviders(api, settings, ShippedProviders.all(Duration.ofMillis(500)));
   }
 
   @AfterAll

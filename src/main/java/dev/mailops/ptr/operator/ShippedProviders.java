@@ -1,0 +1,21 @@
+package dev.mailops.ptr.operator;
+
+import dev.mailops.ptr.provider.PtrProviders;
+import dev.mailops.ptr.provider.aws.AwsProviderFactory;
+import dev.mailops.ptr.provider.gcp.GcpProviderFactory;
+import dev.mailops.ptr.provider.rfc2136.Rfc2136ProviderFactory;
+import dev.mailops.ptr.provider.rfc2136.Rfc2136PtrProvider;
+import java.time.Duration;
+
+/** The provider types this operator ships: adding one is one line here. */
+public final class ShippedProviders {
+  private ShippedProviders() {}
+
+  /** @param dnsTimeout how long an rfc2136 provider waits for one DNS answer */
+  public static PtrProviders all(Duration dnsTimeout) {
+    return PtrProviders.none()
+        .with(Rfc2136PtrProvider.TYPE, new Rfc2136ProviderFactory(dnsTimeout))
+        .with(AwsProviderFactory.TYPE, new AwsProviderFactory())
+        .with(GcpProviderFactory.TYPE, new GcpProviderFactory());
+  }
+}
