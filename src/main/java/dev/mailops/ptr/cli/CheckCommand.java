@@ -64,7 +64,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         items.addAll(Manifests.read(target.manifests));
       } else {
-        items.add(new CheckReport.Item(target.ip, VerificationRequest.of(target.ip, hostname, domain)));
+        items.add(new CheckReport.Item(target.ip, VerificationRequest.of(target.ip, hostname, domain), "", target.ip));
       }
     } catch (IllegalArgumentException | Manifests.ManifestException e) {
       err.println("error: " + e.getMessage());

@@ -1,6 +1,8 @@
 package dev.mailops.ptr.cli;
 
+import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpStatus;
+import dev.mailops.ptr.status.ClaimOrder;
 import dev.mailops.ptr.status.ConditionType;
 import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.status.ProviderSync;
@@ -23,8 +25,20 @@ final class CheckReport {
   /** How many verifications are in flight at once: enough to keep a resolver busy, not enough to flood it. */
   private static final int IN_FLIGHT = 256;
 
-  /** One IP to check; {@code source} says where it came from (the IP, or file and object name). */
-  record Item(String source, VerificationRequest request) {}
+  /**
+   * One IP to check; {@code source} says where it came from (the IP, or file and object name); namespace and name
+   * identify the claim when several claim one IP.
+   */
+  record Item(String source, VerificationRequest request, String namespace, String name) {
+
+    /** The claim as the operator's claim order sees it: no creation time and no provider known here. */
+    SendingIp asClaim() {
+      SendingIp claim = new SendingIp();
+      claim.getMetadata().setNamespace(namespace);
+      claim.getMetadata().setName(name);
+      return claim;
+    }
+  }
 
   record Result(Item item, Verification verification, SendingIpStatus status) {
     String ready() {
@@ -46,19 +60,30 @@ final class CheckReport {
       permits.acquireUninterruptibly();
       pending.add(verifier.verify(item.request()).whenComplete((v, e) -> permits.release()));
     }
-    Map<String, String> firstClaim = new HashMap<>();
+    Map<String, List<Item>> claims = new HashMap<>();
+    for (Item item : items) {
+      claims.computeIfAbsent(IpAddresses.format(item.request().ip()), ip -> new ArrayList<>()).add(item);
+    }
     Instant now = Instant.now();
     List<Result> results = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
       Item item = items.get(i);
       Verification verification = pending.get(i).join();
-      String ip = IpAddresses.format(verification.ip());
-      String winner = firstClaim.putIfAbsent(ip, item.source());
+      Optional<String> winner = firstClaim(item, claims.get(IpAddresses.format(verification.ip())));
       SendingIpStatus status = aggregator.aggregate(new StatusAggregator.Input(verification, 1L,
-          ProviderSync.noProvider(), Optional.ofNullable(winner), null, now));
+          ProviderSync.noProvider(), winner, null, now));
       results.add(new Result(item, verification, status));
     }
     return results;
+  }
+
+  /** Who claims the item's IP first, by the operator's rule, when it is not the item itself. */
+  private static Optional<String> firstClaim(Item item, List<Item> claimsOfIp) {
+    Map<SendingIp, Item> byClaim = new java.util.IdentityHashMap<>();
+    claimsOfIp.forEach(claim -> byClaim.put(claim.asClaim(), claim));
+    Item winner = ClaimOrder.winner(byClaim.keySet(), claim -> ClaimOrder.Standing.NO_PROVIDER).map(byClaim::get)
+        .orElse(item);
+    return winner == item ? Optional.empty() : Optional.of("SendingIp " + winner.source());
   }
 
   /** 1 if anything is not compliant, else 3 if anything is undetermined, else 0. */

@@ -68,7 +68,7 @@ final class Manifests {
         JsonNode spec = doc.path("spec");
         try {
           items.add(new CheckReport.Item(label, VerificationRequest.of(
-              text(spec, "ip"), text(spec, "hostname"), text(spec, "domain"))));
+              text(spec, "ip"), text(spec, "hostname"), text(spec, "domain")), namespace, name));
         } catch (IllegalArgumentException e) {
           throw new ManifestException(label + ": " + e.getMessage());
         }

@@ -14,51 +14,52 @@ import java.time.Duration;
  * @param cacheRecheck how long a built provider, a Secret's version and a Namespace's labels are trusted before
  *     they are read again
  * @param dnsTimeout how long an rfc2136 provider waits for one answer
+ * @param pendingRecheck first wait before looking again while an update is pending (the provider holds the value,
+ *     DNS does not show it yet); doubled per look, up to the re-check interval
+ * @param pendingProviderRead how often, at most, the provider is read again while its value is still pending
  */
 public record ProviderSettings(String operatorNamespace, Duration initialBackoff, Duration maxBackoff,
-    int resetAttempts, Duration resetBackoff, Duration probeInterval, Duration cacheRecheck, Duration dnsTimeout) {
+    int resetAttempts, Duration resetBackoff, Duration probeInterval, Duration cacheRecheck, Duration dnsTimeout,
+    Duration pendingRecheck, Duration pendingProviderRead) {
 
   public static ProviderSettings defaults(String operatorNamespace) {
     return new ProviderSettings(operatorNamespace, Duration.ofSeconds(5), Duration.ofMinutes(10), 5,
-        Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(5));
+        Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofMinutes(10));
   }
 
   public ProviderSettings withOperatorNamespace(String namespace) {
     return new ProviderSettings(namespace, initialBackoff, maxBackoff, resetAttempts, resetBackoff, probeInterval,
-        cacheRecheck, dnsTimeout);
+        cacheRecheck, dnsTimeout, pendingRecheck, pendingProviderRead);
   }
 
   public ProviderSettings withBackoff(Duration initial, Duration max) {
     return new ProviderSettings(operatorNamespace, initial, max, resetAttempts, resetBackoff, probeInterval,
-        cacheRecheck, dnsTimeout);
+        cacheRecheck, dnsTimeout, pendingRecheck, pendingProviderRead);
   }
 
   public ProviderSettings withReset(int attempts, Duration backoff) {
     return new ProviderSettings(operatorNamespace, initialBackoff, maxBackoff, attempts, backoff, probeInterval,
-        cacheRecheck, dnsTimeout);
+        cacheRecheck, dnsTimeout, pendingRecheck, pendingProviderRead);
   }
 
   public ProviderSettings withProbeInterval(Duration interval) {
     return new ProviderSettings(operatorNamespace, initialBackoff, maxBackoff, resetAttempts, resetBackoff, interval,
-        cacheRecheck, dnsTimeout);
+        cacheRecheck, dnsTimeout, pendingRecheck, pendingProviderRead);
   }
 
   public ProviderSettings withCacheRecheck(Duration recheck) {
     return new ProviderSettings(operatorNamespace, initialBackoff, maxBackoff, resetAttempts, resetBackoff,
-        probeInterval, recheck, dnsTimeout);
+        probeInterval, recheck, dnsTimeout, pendingRecheck, pendingProviderRead);
   }
 
   public ProviderSettings withDnsTimeout(Duration timeout) {
     return new ProviderSettings(operatorNamespace, initialBackoff, maxBackoff, resetAttempts, resetBackoff,
-        probeInterval, cacheRecheck, timeout);
+        probeInterval, cacheRecheck, timeout, pendingRecheck, pendingProviderRead);
   }
 
-  /** initialBackoff * 2^(attempt-1), at most maxBackoff (attempt counts from 1). */
-  static Duration exponential(Duration initial, Duration max, int attempt) {
-    Duration delay = initial;
-    for (int i = 1; i < attempt && delay.compareTo(max) < 0; i++) {
-      delay = delay.multipliedBy(2);
-    }
-    return delay.compareTo(max) > 0 ? max : delay;
+  public ProviderSettings withPending(Duration firstRecheck, Duration providerRead) {
+    return new ProviderSettings(operatorNamespace, initialBackoff, maxBackoff, resetAttempts, resetBackoff,
+        probeInterval, cacheRecheck, dnsTimeout, firstRecheck, providerRead);
   }
 }

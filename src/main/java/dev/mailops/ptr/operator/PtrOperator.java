@@ -1,6 +1,7 @@
 package dev.mailops.ptr.operator;
 
 import dev.mailops.ptr.gate.DefaultProviderGate;
+import dev.mailops.ptr.gate.PerObjectState;
 import dev.mailops.ptr.status.StatusAggregator;
 import dev.mailops.ptr.gate.ProviderGate;
 import dev.mailops.ptr.gate.ProviderInstances;
@@ -75,9 +76,13 @@ public final class PtrOperator implements AutoCloseable {
     });
     Clock clock = Clock.systemUTC();
     this.events = new SendingIpEvents(client, clock, "ptr-operator");
+    PerObjectState state = new PerObjectState();
+    InformerClusterView cluster = instances == null ? null
+        : new InformerClusterView(client, settings.providers().cacheRecheck(), clock);
     ProviderGate providerGate = instances == null ? gate
-        : new DefaultProviderGate(client, instances, settings.providers(), clock, events);
-    var reconciler = new SendingIpReconciler(verifier, providerGate, new StatusAggregator(), events, settings, clock);
+        : new DefaultProviderGate(cluster, instances, settings.providers(), clock, events, state);
+    var reconciler = new SendingIpReconciler(verifier, providerGate, cluster, new StatusAggregator(), events,
+        settings, state, clock);
     metrics.countSendingIpsFrom(reconciler::cachedSendingIps);
     operator.register(reconciler, config -> {
       // The informer cache holds every SendingIp; their managedFields (server-side apply bookkeeping, which

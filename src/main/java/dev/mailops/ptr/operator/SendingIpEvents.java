@@ -1,5 +1,6 @@
 package dev.mailops.ptr.operator;
 
+import dev.mailops.ptr.gate.GateEvents;
 import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.api.SendingIp;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Like client-go's event broadcaster, the queue is bounded ({@value #QUEUE_LIMIT}) and events beyond it are
  * dropped (and logged at debug): an Event is a courtesy, status is the record.
  */
-public class SendingIpEvents implements AutoCloseable {
+public class SendingIpEvents implements GateEvents, AutoCloseable {
   static final int QUEUE_LIMIT = 1000;
   private static final Logger log = LoggerFactory.getLogger(SendingIpEvents.class);
   private final KubernetesClient client;
@@ -57,6 +58,7 @@ public class SendingIpEvents implements AutoCloseable {
   }
 
   /** Queues one Event about {@code resource}; type is Normal or Warning. */
+  @Override
   public void record(SendingIp resource, String type, String reason, String message) {
     String now = Conditions.timestamp(clock.instant());
     var event = new EventBuilder()

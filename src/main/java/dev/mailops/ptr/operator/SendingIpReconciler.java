@@ -1,68 +1,83 @@
 package dev.mailops.ptr.operator;
 
-import dev.mailops.ptr.gate.ProviderGate;
 import dev.mailops.ptr.api.Durations;
+import dev.mailops.ptr.api.SendingIp;
+import dev.mailops.ptr.api.SendingIpStatus;
+import dev.mailops.ptr.gate.PerObjectState;
+import dev.mailops.ptr.gate.ProviderGate;
+import dev.mailops.ptr.status.ClaimOrder;
 import dev.mailops.ptr.status.ConditionType;
 import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.status.InvalidSpec;
 import dev.mailops.ptr.status.ProviderSync;
+import dev.mailops.ptr.status.RecheckSchedule;
 import dev.mailops.ptr.status.StatusAggregator;
-import dev.mailops.ptr.api.SendingIp;
-import dev.mailops.ptr.api.SendingIpStatus;
 import dev.mailops.ptr.verify.IpAddresses;
 import dev.mailops.ptr.verify.Verification;
 import dev.mailops.ptr.verify.VerificationRequest;
 import dev.mailops.ptr.verify.Verifier;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Verifies a SendingIp's reverse DNS, lets the provider gate fix it where allowed, and writes the status only when
  * the observation changed. Knows nothing of DNS wire details: that is the Verifier's business.
+ *
+ * <p>Finalizers are managed here, not by JOSDK's Cleaner (which puts one on every object): only a SendingIp that
+ * resets its PTR at a provider on delete carries one, so without the operator every other SendingIp, and the
+ * namespaces holding them, can still be deleted. That needs every event, deletes included
+ * ({@code triggerReconcilerOnAllEvents}).
  */
-@ControllerConfiguration(name = SendingIpReconciler.NAME)
-public class SendingIpReconciler implements Reconciler<SendingIp>, Cleaner<SendingIp> {
+@ControllerConfiguration(name = SendingIpReconciler.NAME, triggerReconcilerOnAllEvents = true)
+public class SendingIpReconciler implements Reconciler<SendingIp> {
   public static final String NAME = "sendingip";
+  /** The name JOSDK's Cleaner used, kept so objects from earlier versions are cleaned up the same way. */
+  public static final String FINALIZER = "sendingips.ptr.mailops.dev/finalizer";
   static final String IP_INDEX = "by-ip";
   private static final Logger log = LoggerFactory.getLogger(SendingIpReconciler.class);
 
   private final Verifier verifier;
   private final ProviderGate providerGate;
+  private final InformerClusterView cluster;
   private final StatusAggregator aggregator;
   private final SendingIpEvents events;
   private final OperatorSettings settings;
+  private final PerObjectState state;
   private final Clock clock;
   /** The informer cache of SendingIps, once the controller has prepared it (for metrics). */
-  private volatile io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache<SendingIp> cache;
-  /** Consecutive temporary DNS failures per UID, for backoff; losing it on restart only resets the backoff. */
-  private final Map<String, Integer> failureStreaks = new ConcurrentHashMap<>();
+  private volatile IndexerResourceCache<SendingIp> cache;
 
-  public SendingIpReconciler(Verifier verifier, ProviderGate providerGate, StatusAggregator aggregator,
-      SendingIpEvents events, OperatorSettings settings, Clock clock) {
+  /**
+   * @param cluster the ReverseDnsProvider informer the gate reads, registered with this controller (null without
+   *     provider support)
+   */
+  public SendingIpReconciler(Verifier verifier, ProviderGate providerGate, InformerClusterView cluster,
+      StatusAggregator aggregator, SendingIpEvents events, OperatorSettings settings, PerObjectState state,
+      Clock clock) {
     this.verifier = verifier;
     this.providerGate = providerGate;
+    this.cluster = cluster;
     this.aggregator = aggregator;
     this.events = events;
     this.settings = settings;
+    this.state = state;
     this.clock = clock;
   }
 
@@ -71,34 +86,54 @@ public class SendingIpReconciler implements Reconciler<SendingIp>, Cleaner<Sendi
     // Duplicate detection looks up claimants of one IP in the informer cache: no list call per reconcile.
     context.getPrimaryCache().addIndexer(IP_INDEX, resource -> ipKey(resource).map(List::of).orElse(List.of()));
     cache = context.getPrimaryCache();
-    // the provider gate's own sources (ReverseDnsProviders, mapped back to the SendingIps that reference them)
-    return new ArrayList<>(providerGate.eventSources(context));
-  }
-
-  /**
-   * Before a SendingIp goes away the gate may reset its PTR (deletionPolicy Reset with a providerRef), with bounded
-   * retries. JOSDK puts the finalizer on every SendingIp; for all others this returns at once.
-   */
-  @Override
-  public DeleteControl cleanup(SendingIp resource, Context<SendingIp> context) {
-    failureStreaks.remove(resource.getMetadata().getUid());
-    return providerGate.cleanup(resource)
-        .map(delay -> DeleteControl.noFinalizerRemoval().rescheduleAfter(delay.toMillis()))
-        .orElseGet(DeleteControl::defaultDelete);
+    return cluster == null ? List.of() : new ArrayList<>(cluster.eventSources(context));
   }
 
   /** The SendingIps this controller knows of, from its informer cache (empty before it started). */
-  public java.util.stream.Stream<SendingIp> cachedSendingIps() {
+  public Stream<SendingIp> cachedSendingIps() {
     var current = cache;
-    return current == null ? java.util.stream.Stream.empty() : current.list();
+    return current == null ? Stream.empty() : current.list();
   }
 
   @Override
   public UpdateControl<SendingIp> reconcile(SendingIp resource, Context<SendingIp> context) throws Exception {
+    String uid = resource.getMetadata().getUid();
+    if (context.isPrimaryResourceDeleted()) {
+      providerGate.forget(uid);
+      return UpdateControl.noUpdate();
+    }
+    boolean hasFinalizer = resource.hasFinalizer(FINALIZER);
+    if (resource.isMarkedForDeletion()) {
+      return hasFinalizer ? cleanUp(resource, context) : UpdateControl.noUpdate();
+    }
+    if (ProviderGate.needsFinalizer(resource) && !hasFinalizer) {
+      // before any provider write, so a delete cannot skip the reset of a PTR this operator set
+      resource = PrimaryUpdateAndCacheUtils.addFinalizer(context.getClient(), resource, FINALIZER);
+    } else if (!ProviderGate.needsFinalizer(resource) && hasFinalizer) {
+      // the spec no longer resets on delete, or an earlier version put it on every SendingIp
+      resource = PrimaryUpdateAndCacheUtils.removeFinalizer(context.getClient(), resource, FINALIZER);
+    }
+    return check(resource, context);
+  }
+
+  private UpdateControl<SendingIp> cleanUp(SendingIp resource, Context<SendingIp> context) {
+    Optional<String> otherClaim = winner(resource, context, false).map(other -> ClaimOrder.describeWinner(other,
+        resource));
+    Optional<Duration> retry = providerGate.cleanup(resource, otherClaim);
+    if (retry.isPresent()) {
+      return UpdateControl.<SendingIp>noUpdate().rescheduleAfter(retry.get());
+    }
+    PrimaryUpdateAndCacheUtils.removeFinalizer(context.getClient(), resource, FINALIZER);
+    providerGate.forget(resource.getMetadata().getUid());
+    return UpdateControl.noUpdate();
+  }
+
+  private UpdateControl<SendingIp> check(SendingIp resource, Context<SendingIp> context) throws Exception {
     Instant now = clock.instant();
     SendingIpStatus previous = resource.getStatus();
     long generation = Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(1L);
     Duration interval = recheckInterval(resource);
+    String uid = resource.getMetadata().getUid();
 
     VerificationRequest request;
     try {
@@ -110,46 +145,25 @@ public class SendingIpReconciler implements Reconciler<SendingIp>, Cleaner<Sendi
           interval);
     }
 
-    Optional<String> duplicateOf = firstClaimant(resource, context)
-        .filter(winner -> !winner.getMetadata().getUid().equals(resource.getMetadata().getUid()))
-        .map(winner -> winner.getMetadata().getNamespace() + "/" + winner.getMetadata().getName());
+    Optional<String> duplicateOf = winner(resource, context, true)
+        .filter(winner -> !winner.getMetadata().getUid().equals(uid))
+        .map(winner -> ClaimOrder.describeWinner(winner, resource));
 
     Verification verification = verifier.verify(request).get(verificationBudget().toMillis(), TimeUnit.MILLISECONDS);
-    ProviderSync provider;
-    if (duplicateOf.isEmpty()) {
-      provider = providerGate.sync(resource, verification);
-    } else if (resource.getSpec().getProviderRef() == null) {
-      provider = ProviderSync.noProvider();
-    } else {
-      // only the first claim may have the provider change the PTR, or two claims would flip it back and forth
-      provider = ProviderSync.failed("ProviderNotAllowed", "SendingIp " + duplicateOf.get()
-          + " claims this IP first; the provider is not called for this one", null);
-    }
-
+    ProviderSync provider = providerGate.sync(resource, verification, duplicateOf);
     SendingIpStatus status = aggregator.aggregate(
         new StatusAggregator.Input(verification, generation, provider, duplicateOf, previous, now));
 
-    Duration next;
-    String uid = resource.getMetadata().getUid();
+    int dnsFailures = 0;
     if (verification.temporaryFailure()) {
-      next = RecheckSchedule.backoff(failureStreaks.merge(uid, 1, Integer::sum), interval);
+      dnsFailures = state.dnsFailed(uid);
     } else {
-      failureStreaks.remove(uid);
-      next = RecheckSchedule.nextPhase(uid, interval, now);
+      state.dnsAnswered(uid);
     }
-    if (duplicateOf.isPresent() && settings.duplicateRecheck().compareTo(next) < 0) {
-      next = settings.duplicateRecheck();
-    }
-    if ("UpdatePending".equals(provider.reason())) {
-      next = RecheckSchedule.backoff(1, interval);
-    }
-    if (provider.retryAfter() != null && provider.retryAfter().compareTo(next) < 0) {
-      // provider backoff ends sooner than the next DNS check: look again then (a floor keeps it from spinning)
-      next = provider.retryAfter().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : provider.retryAfter();
-    }
+    Duration next = RecheckSchedule.next(uid, interval, now, dnsFailures, provider.retryAfter(),
+        duplicateOf.isPresent() ? settings.duplicateRecheck() : null);
     return writeIfChanged(resource, status, previous, now, next);
   }
-
   private UpdateControl<SendingIp> writeIfChanged(SendingIp resource, SendingIpStatus status, SendingIpStatus previous,
       Instant now, Duration next) {
     boolean unchanged = status.sameObservationAs(previous) && !heartbeatDue(previous, now);
@@ -183,17 +197,17 @@ public class SendingIpReconciler implements Reconciler<SendingIp>, Cleaner<Sendi
     }
   }
 
-  private Optional<SendingIp> firstClaimant(SendingIp resource, Context<SendingIp> context) {
-    return ipKey(resource).flatMap(key -> context.getPrimaryCache().byIndex(IP_INDEX, key).stream()
-        .filter(claimant -> claimant.getMetadata().getDeletionTimestamp() == null)
-        .min(CLAIM_ORDER));
+  /**
+   * The winning claim of this SendingIp's IP among the live SendingIps in the cache; with {@code includingSelf}
+   * false, among the others only (who would still claim the IP once this one is gone).
+   */
+  private Optional<SendingIp> winner(SendingIp resource, Context<SendingIp> context, boolean includingSelf) {
+    String uid = resource.getMetadata().getUid();
+    return ipKey(resource).flatMap(key -> ClaimOrder.winner(context.getPrimaryCache().byIndex(IP_INDEX, key).stream()
+        .filter(claimant -> !claimant.isMarkedForDeletion())
+        .filter(claimant -> includingSelf || !claimant.getMetadata().getUid().equals(uid))
+        .toList(), providerGate::standing));
   }
-
-  /** Older claim first (creation time), then namespace and name, so every replica picks the same winner. */
-  static final Comparator<SendingIp> CLAIM_ORDER = Comparator
-      .comparing((SendingIp r) -> Optional.ofNullable(r.getMetadata().getCreationTimestamp()).orElse(""))
-      .thenComparing(r -> r.getMetadata().getNamespace())
-      .thenComparing(r -> r.getMetadata().getName());
 
   /** The IP in one canonical form so 2001:db8::1 and 2001:DB8:0::1 are the same claim. */
   static Optional<String> ipKey(SendingIp resource) {

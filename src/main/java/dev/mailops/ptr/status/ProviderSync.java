@@ -5,34 +5,42 @@ import java.time.Duration;
 
 /**
  * Where the provider stands for one SendingIp: the ProviderSynced condition it yields and what status.provider
- * should say. Built by the reconciler's provider gate, rendered by the StatusAggregator.
+ * should say. Decided by the provider gate, rendered by the StatusAggregator.
  *
- * @param retryAfter when set, the reconciler looks again no later than this (provider backoff, pending update)
+ * @param code the ProviderSynced reason
+ * @param retryAfter when set, the SendingIp is looked at again no later than this (provider backoff, pending update)
  */
-public record ProviderSync(String status, String reason, String message, ProviderState state, Duration retryAfter) {
-
-  public ProviderSync(String status, String reason, String message, ProviderState state) {
-    this(status, reason, message, state, null);
-  }
+public record ProviderSync(String status, ProviderReason code, String message, ProviderState state,
+    Duration retryAfter) {
 
   public static ProviderSync noProvider() {
-    return new ProviderSync(Conditions.TRUE, "NoProvider",
-        "No providerRef: the operator only verifies, it does not set the PTR", null);
+    return new ProviderSync(Conditions.TRUE, ProviderReason.NO_PROVIDER,
+        "No providerRef: the operator only verifies, it does not set the PTR", null, null);
   }
 
   public static ProviderSync inSync(ProviderState state, String message) {
-    return new ProviderSync(Conditions.TRUE, "InSync", message, state);
+    return new ProviderSync(Conditions.TRUE, ProviderReason.IN_SYNC, message, state, null);
   }
 
-  public static ProviderSync pending(ProviderState state, String message) {
-    return new ProviderSync(Conditions.UNKNOWN, "UpdatePending", message, state);
+  /** Waiting for the provider or for DNS to show its value; looks again after {@code retryAfter}. */
+  public static ProviderSync pending(ProviderState state, String message, Duration retryAfter) {
+    return new ProviderSync(Conditions.UNKNOWN, ProviderReason.UPDATE_PENDING, message, state, retryAfter);
   }
 
-  public static ProviderSync failed(String reason, String message, ProviderState state) {
-    return new ProviderSync(Conditions.FALSE, reason, message, state);
+  public static ProviderSync failed(ProviderReason code, String message, ProviderState state) {
+    return new ProviderSync(Conditions.FALSE, code, message, state, null);
+  }
+
+  /** The reason as written in status. */
+  public String reason() {
+    return code.camelCase();
+  }
+
+  public boolean isPending() {
+    return code == ProviderReason.UPDATE_PENDING;
   }
 
   public ProviderSync withRetryAfter(Duration delay) {
-    return new ProviderSync(status, reason, message, state, delay);
+    return new ProviderSync(status, code, message, state, delay);
   }
 }

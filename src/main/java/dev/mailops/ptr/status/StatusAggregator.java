@@ -21,7 +21,10 @@ import java.util.Optional;
  */
 public final class StatusAggregator {
 
-  /** Everything a status is made from. {@code duplicateOf} names the SendingIp that claimed the IP first. */
+  /**
+   * Everything a status is made from. {@code duplicateOf} names who claims the IP first (as
+   * {@link ClaimOrder#describeWinner} words it) when this SendingIp loses the claim.
+   */
   public record Input(Verification verification, long generation, ProviderSync provider,
       Optional<String> duplicateOf, SendingIpStatus previous, Instant now) {}
 
@@ -70,7 +73,7 @@ public final class StatusAggregator {
     String type = ConditionType.READY.type();
     if (in.duplicateOf().isPresent()) {
       return Conditions.transition(previous, type, Conditions.FALSE, "DuplicateIp",
-          "SendingIp " + in.duplicateOf().get() + " claims " + IpAddresses.format(in.verification().ip())
+          Messages.capitalise(in.duplicateOf().get()) + " claims " + IpAddresses.format(in.verification().ip())
               + " first; delete one of the two or give them the same hostname",
           in.generation(), in.now());
     }
@@ -165,7 +168,7 @@ public final class StatusAggregator {
       return v.forwardAddresses().stream().map(IpAddresses::format).limit(5).toList().toString();
     }
 
-    private static String capitalise(String s) {
+    static String capitalise(String s) {
       return s == null || s.isEmpty() ? "The hostname is not acceptable" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
   }

@@ -72,29 +72,48 @@ class DefaultProviderGateTest {
   final ProviderSettings settings = ProviderSettings.defaults("ptr-system").withReset(3, Duration.ofSeconds(1));
   Map<String, String> namespaceLabels = Map.of("team", "mail");
   final ReverseDnsProvider provider = provider();
-  final DefaultProviderGate gate = new DefaultProviderGate(null,
+  final ClusterView cluster = new ClusterView() {
+    @Override public Optional<ReverseDnsProvider> provider(String name) {
+      return name.equals("p") ? Optional.of(provider) : Optional.empty();
+    }
+
+    @Override public Map<String, String> namespaceLabels(String namespace) {
+      return namespaceLabels;
+    }
+  };
+  final DefaultProviderGate gate = new DefaultProviderGate(cluster,
       new ProviderInstances(null, settings, PtrProviders.none().with("rfc2136", config -> fake), clock),
-      settings, clock, null, name -> name.equals("p") ? Optional.of(provider) : Optional.empty(), ns -> namespaceLabels);
+      settings, clock, GateEvents.NONE, new PerObjectState());
 
   @Test
   void readsFirstAndSetsOnlyWhenTheProviderHoldsSomethingElse() throws Exception {
     SendingIp resource = sendingIp("192.0.2.10", "mail.example.com");
-    ProviderSync first = gate.sync(resource, verification("192.0.2.10", "mail.example.com", List.of(), Outcome.PASS));
+    ProviderSync first = gate.sync(resource, verification("192.0.2.10", "mail.example.com", List.of(), Outcome.PASS), Optional.empty());
     assertThat(first.reason()).isEqualTo("UpdatePending");
     assertThat(first.state().getPtrValue()).isEqualTo("mail.example.com");
     assertThat(fake.sets).isEqualTo(1);
 
-    // DNS does not show it yet (or the operator restarted before writing status): read, no second set
+    // DNS does not show it yet: still pending, no second set (nor a second read so soon)
     resource.setStatus(new SendingIpStatus());
     resource.getStatus().setProvider(first.state());
-    ProviderSync second = gate.sync(resource, verification("192.0.2.10", "mail.example.com", List.of(), Outcome.PASS));
+    ProviderSync second = gate.sync(resource, verification("192.0.2.10", "mail.example.com", List.of(), Outcome.PASS), Optional.empty());
     assertThat(second.reason()).isEqualTo("UpdatePending");
     assertThat(second.message()).contains("holds");
     assertThat(fake.sets).isEqualTo(1);
+    assertThat(fake.reads).isEqualTo(1);
+
+    // the operator restarted before writing status: it reads what the provider holds, and does not write again
+    DefaultProviderGate restarted = new DefaultProviderGate(cluster,
+        new ProviderInstances(null, settings, PtrProviders.none().with("rfc2136", config -> fake), clock),
+        settings, clock, GateEvents.NONE, new PerObjectState());
+    ProviderSync afterRestart = restarted.sync(resource,
+        verification("192.0.2.10", "mail.example.com", List.of(), Outcome.PASS), Optional.empty());
+    assertThat(afterRestart.reason()).isEqualTo("UpdatePending");
     assertThat(fake.reads).isEqualTo(2);
+    assertThat(fake.sets).isEqualTo(1);
 
     ProviderSync third = gate.sync(resource,
-        verification("192.0.2.10", "mail.example.com", List.of("mail.example.com"), Outcome.PASS));
+        verification("192.0.2.10", "mail.example.com", List.of("mail.example.com"), Outcome.PASS), Optional.empty());
     assertThat(third.status()).isEqualTo("True");
     assertThat(third.reason()).isEqualTo("InSync");
     assertThat(fake.reads).isEqualTo(2);
@@ -104,7 +123,7 @@ class DefaultProviderGateTest {
   void providerAlreadyHoldingTheValueAfterARestartIsNotWrittenAgain() {
     fake.value = "mail.example.com";
     ProviderSync sync = gate.sync(sendingIp("192.0.2.10", "mail.example.com"),
-        verification("192.0.2.10", "mail.example.com", List.of("old.example.com"), Outcome.PASS));
+        verification("192.0.2.10", "mail.example.com", List.of("old.example.com"), Outcome.PASS), Optional.empty());
     assertThat(sync.reason()).isEqualTo("UpdatePending");
     assertThat(fake.sets).isZero();
   }
@@ -112,31 +131,31 @@ class DefaultProviderGateTest {
   @Test
   void refusalsAndMissingForwardRecordMakeNoCall() {
     ProviderSync outside = gate.sync(sendingIp("198.51.100.1", "mail.example.com"),
-        verification("198.51.100.1", "mail.example.com", List.of(), Outcome.PASS));
+        verification("198.51.100.1", "mail.example.com", List.of(), Outcome.PASS), Optional.empty());
     assertThat(outside.reason()).isEqualTo("ProviderNotAllowed");
     assertThat(outside.message()).contains("allowedCidrs");
 
     namespaceLabels = Map.of("team", "web");
     ProviderSync notSelected = gate.sync(sendingIp("192.0.2.10", "mail.example.com"),
-        verification("192.0.2.10", "mail.example.com", List.of(), Outcome.PASS));
+        verification("192.0.2.10", "mail.example.com", List.of(), Outcome.PASS), Optional.empty());
     assertThat(notSelected.reason()).isEqualTo("ProviderNotAllowed");
     assertThat(notSelected.message()).contains("namespaceSelector").contains("team=mail");
     namespaceLabels = Map.of("team", "mail");
 
     ProviderSync noForward = gate.sync(sendingIp("192.0.2.10", "mail.example.com"),
-        verification("192.0.2.10", "mail.example.com", List.of(), Outcome.FAIL));
+        verification("192.0.2.10", "mail.example.com", List.of(), Outcome.FAIL), Optional.empty());
     assertThat(noForward.reason()).isEqualTo("ForwardRecordMissing");
     assertThat(noForward.message()).contains("mail.example.com. A 192.0.2.10");
     ProviderSync noForward6 = gate.sync(sendingIp("2001:db8::25", "mx6.example.com"),
-        verification("2001:db8::25", "mx6.example.com", List.of(), Outcome.FAIL));
+        verification("2001:db8::25", "mx6.example.com", List.of(), Outcome.FAIL), Optional.empty());
     assertThat(noForward6.message()).contains("mx6.example.com. AAAA 2001:db8::25");
 
     ProviderSync dnsDown = gate.sync(sendingIp("192.0.2.10", "mail.example.com"),
-        verification("192.0.2.10", "mail.example.com", List.of(), Outcome.UNKNOWN));
+        verification("192.0.2.10", "mail.example.com", List.of(), Outcome.UNKNOWN), Optional.empty());
     assertThat(dnsDown.status()).isEqualTo("Unknown");
 
     ProviderSync missing = gate.sync(sendingIp("192.0.2.10", "mail.example.com", "nope"),
-        verification("192.0.2.10", "mail.example.com", List.of(), Outcome.PASS));
+        verification("192.0.2.10", "mail.example.com", List.of(), Outcome.PASS), Optional.empty());
     assertThat(missing.reason()).isEqualTo("ProviderError");
     assertThat(missing.message()).contains("ReverseDnsProvider nope not found");
     assertThat(fake.reads + fake.sets).isZero();
@@ -147,7 +166,7 @@ class DefaultProviderGateTest {
     fake.failure = new ProviderException(ProviderException.Kind.UNAVAILABLE, "timeout");
     SendingIp resource = sendingIp("192.0.2.10", "mail.example.com");
     Verification v = verification("192.0.2.10", "mail.example.com", List.of(), Outcome.PASS);
-    ProviderSync first = gate.sync(resource, v);
+    ProviderSync first = gate.sync(resource, v, Optional.empty());
     assertThat(first.status()).isEqualTo("False");
     assertThat(first.reason()).isEqualTo("ProviderError");
     assertThat(first.message()).contains("retrying in 5s");
@@ -155,46 +174,118 @@ class DefaultProviderGateTest {
     assertThat(fake.reads).isEqualTo(1);
 
     clock.advance(Duration.ofSeconds(2));
-    ProviderSync during = gate.sync(resource, v);
+    ProviderSync during = gate.sync(resource, v, Optional.empty());
     assertThat(during.message()).isEqualTo(first.message());
     assertThat(during.retryAfter()).isEqualTo(Duration.ofSeconds(3));
     assertThat(fake.reads).isEqualTo(1);
 
     clock.advance(Duration.ofSeconds(4));
-    ProviderSync second = gate.sync(resource, v);
+    ProviderSync second = gate.sync(resource, v, Optional.empty());
     assertThat(second.message()).contains("retrying in 10s");
     assertThat(fake.reads).isEqualTo(2);
 
     fake.failure = new ProviderException(ProviderException.Kind.AUTHENTICATION, "BADSIG");
     clock.advance(Duration.ofSeconds(11));
-    assertThat(gate.sync(resource, v).message()).contains("credentials rejected");
+    assertThat(gate.sync(resource, v, Optional.empty()).message()).contains("credentials rejected");
     fake.failure = new ProviderException(ProviderException.Kind.UNSUPPORTED, "IPv6");
     clock.advance(Duration.ofMinutes(1));
-    assertThat(gate.sync(resource, v).reason()).isEqualTo("Unsupported");
+    assertThat(gate.sync(resource, v, Optional.empty()).reason()).isEqualTo("Unsupported");
 
     fake.failure = null;
     clock.advance(Duration.ofMinutes(2));
-    assertThat(gate.sync(resource, v).reason()).isEqualTo("UpdatePending");
+    assertThat(gate.sync(resource, v, Optional.empty()).reason()).isEqualTo("UpdatePending");
   }
 
   @Test
   void resetOnDeleteRetriesABoundedNumberOfTimes() {
     SendingIp retain = sendingIp("192.0.2.10", "mail.example.com");
-    assertThat(gate.cleanup(retain)).isEmpty();
+    assertThat(gate.cleanup(retain, Optional.empty())).isEmpty();
     assertThat(fake.resets).isZero();
 
     SendingIp reset = sendingIp("192.0.2.10", "mail.example.com");
     reset.getSpec().setDeletionPolicy(DeletionPolicy.Reset);
     fake.failure = new ProviderException(ProviderException.Kind.UNAVAILABLE, "down");
-    assertThat(gate.cleanup(reset)).contains(Duration.ofSeconds(1));
-    assertThat(gate.cleanup(reset)).contains(Duration.ofSeconds(2));
-    assertThat(gate.cleanup(reset)).isEmpty();
-    assertThat(fake.resets).isEqualTo(3);
+    assertThat(gate.cleanup(reset, Optional.empty())).contains(Duration.ofSeconds(1));
+    assertThat(gate.cleanup(reset, Optional.empty())).contains(Duration.ofSeconds(2));
+    assertThat(gate.cleanup(reset, Optional.empty())).isEmpty();
+    assertThat(fake.reads).as("each attempt reads first").isEqualTo(3);
 
     fake.failure = null;
     fake.value = "mail.example.com";
-    assertThat(gate.cleanup(reset)).isEmpty();
+    assertThat(gate.cleanup(reset, Optional.empty())).isEmpty();
     assertThat(fake.value).isNull();
+  }
+
+  @Test
+  void resetOnDeleteLeavesAPtrThatAnotherClaimOrAnotherNameHolds() {
+    SendingIp reset = sendingIp("192.0.2.10", "mail.example.com");
+    reset.getSpec().setDeletionPolicy(DeletionPolicy.Reset);
+    fake.value = "mail.example.com";
+    assertThat(gate.cleanup(reset, Optional.of("SendingIp mail/winner"))).isEmpty();
+    assertThat(fake.value).isEqualTo("mail.example.com");
+    assertThat(fake.reads + fake.resets).as("no provider call at all").isZero();
+
+    fake.value = "someone-else.example.com";
+    assertThat(gate.cleanup(reset, Optional.empty())).isEmpty();
+    assertThat(fake.value).isEqualTo("someone-else.example.com");
+    assertThat(fake.resets).isZero();
+  }
+
+  @Test
+  void aLosingClaimIsRefusedWithoutACallAndWithoutNamingAnotherTeam() {
+    ProviderSync lost = gate.sync(sendingIp("192.0.2.10", "mail.example.com"),
+        verification("192.0.2.10", "mail.example.com", List.of(), Outcome.PASS), Optional.of("another namespace"));
+    assertThat(lost.reason()).isEqualTo("ProviderNotAllowed");
+    assertThat(lost.message()).startsWith("Another namespace claims this IP first");
+    assertThat(fake.reads + fake.sets).isZero();
+  }
+
+  @Test
+  void whileTheProviderHoldsTheValueItIsNotReadAgainAndRechecksBackOff() {
+    SendingIp resource = sendingIp("192.0.2.10", "mail.example.com");
+    Verification notYet = verification("192.0.2.10", "mail.example.com", List.of("old.example.com"), Outcome.PASS);
+    ProviderSync set = gate.sync(resource, notYet, Optional.empty());
+    assertThat(set.reason()).isEqualTo("UpdatePending");
+    assertThat(set.retryAfter()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(fake.sets).isEqualTo(1);
+    resource.setStatus(new SendingIpStatus());
+    resource.getStatus().setProvider(set.state());
+
+    // resolvers still hand out the old PTR for its TTL: look again later and later, without asking the provider
+    Duration expected = Duration.ofSeconds(10);
+    for (int i = 0; i < 5; i++) {
+      clock.advance(expected);
+      expected = expected.multipliedBy(2);
+      ProviderSync waiting = gate.sync(resource, notYet, Optional.empty());
+      assertThat(waiting.reason()).isEqualTo("UpdatePending");
+      assertThat(waiting.retryAfter()).isEqualTo(expected);
+    }
+    assertThat(fake.reads).isEqualTo(1);
+    assertThat(fake.sets).isEqualTo(1);
+
+    // at the stated slow rate the provider is read again, in case it dropped the change
+    clock.advance(settings.pendingProviderRead());
+    gate.sync(resource, notYet, Optional.empty());
+    assertThat(fake.reads).isEqualTo(2);
+    assertThat(fake.sets).isEqualTo(1);
+  }
+
+  @Test
+  void aSpecEditEndsTheBackoffOfTheOldSpec() {
+    fake.failure = new ProviderException(ProviderException.Kind.REJECTED, "not verified: wrong.example.com");
+    SendingIp resource = sendingIp("192.0.2.10", "wrong.example.com");
+    resource.getMetadata().setGeneration(1L);
+    ProviderSync failed = gate.sync(resource, verification("192.0.2.10", "wrong.example.com", List.of(), Outcome.PASS), Optional.empty());
+    assertThat(failed.reason()).isEqualTo("ProviderError");
+    assertThat(fake.reads).isEqualTo(1);
+
+    fake.failure = null;
+    resource.getSpec().setHostname("mail.example.com");
+    resource.getMetadata().setGeneration(2L);
+    ProviderSync fixed = gate.sync(resource, verification("192.0.2.10", "mail.example.com", List.of(), Outcome.PASS), Optional.empty());
+    assertThat(fixed.reason()).isEqualTo("UpdatePending");
+    assertThat(fixed.message()).doesNotContain("wrong.example.com");
+    assertThat(fake.sets).isEqualTo(1);
   }
 
   // --- fixtures

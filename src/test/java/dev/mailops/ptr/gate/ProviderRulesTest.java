@@ -1,5 +1,6 @@
 package dev.mailops.ptr.gate;
 
+import dev.mailops.ptr.status.RecheckSchedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -51,10 +52,10 @@ class ProviderRulesTest {
   void backoffDoublesAndIsCapped() {
     Duration five = Duration.ofSeconds(5);
     Duration cap = Duration.ofMinutes(10);
-    assertThat(ProviderSettings.exponential(five, cap, 1)).isEqualTo(five);
-    assertThat(ProviderSettings.exponential(five, cap, 2)).isEqualTo(Duration.ofSeconds(10));
-    assertThat(ProviderSettings.exponential(five, cap, 3)).isEqualTo(Duration.ofSeconds(20));
-    assertThat(ProviderSettings.exponential(five, cap, 40)).isEqualTo(cap);
+    assertThat(RecheckSchedule.exponential(five, cap, 1)).isEqualTo(five);
+    assertThat(RecheckSchedule.exponential(five, cap, 2)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(RecheckSchedule.exponential(five, cap, 3)).isEqualTo(Duration.ofSeconds(20));
+    assertThat(RecheckSchedule.exponential(five, cap, 40)).isEqualTo(cap);
   }
 
   private static io.fabric8.kubernetes.api.model.LabelSelector expr(String key, String op, String... values) {

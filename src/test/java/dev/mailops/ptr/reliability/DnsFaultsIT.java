@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpStatus;
 import dev.mailops.ptr.operator.OperatorSettings;
-import dev.mailops.ptr.operator.RecheckSchedule;
+import dev.mailops.ptr.status.RecheckSchedule;
 import dev.mailops.ptr.testing.DnsFaultRelay;
 import dev.mailops.ptr.testing.DnsFaultRelay.Mode;
 import dev.mailops.ptr.testing.KubeApi;

@@ -98,16 +98,19 @@ class StatusAggregatorTest {
   @Test
   void duplicateClaimIsNotReadyNamingTheWinner() {
     SendingIpStatus status = aggregator.aggregate(new StatusAggregator.Input(compliant(), 1, ProviderSync.noProvider(),
-        Optional.of("mail/mx1"), null, T0));
+        Optional.of("SendingIp mail/mx1"), null, T0));
     assertThat(ready(status).getStatus()).isEqualTo("False");
     assertThat(ready(status).getReason()).isEqualTo("DuplicateIp");
-    assertThat(ready(status).getMessage()).contains("mail/mx1").contains("192.0.2.10");
+    assertThat(ready(status).getMessage()).contains("SendingIp mail/mx1").contains("192.0.2.10");
+    SendingIpStatus otherTeam = aggregator.aggregate(new StatusAggregator.Input(compliant(), 1,
+        ProviderSync.noProvider(), Optional.of("another namespace"), null, T0));
+    assertThat(ready(otherTeam).getMessage()).startsWith("Another namespace claims 192.0.2.10 first");
   }
 
   @Test
   void pendingProviderUpdateMakesReadyUnknownWithUpdatePending() {
     SendingIpStatus status = aggregator.aggregate(new StatusAggregator.Input(compliant(), 1,
-        ProviderSync.pending(null, "AWS is applying the PTR"), Optional.empty(), null, T0));
+        ProviderSync.pending(null, "AWS is applying the PTR", null), Optional.empty(), null, T0));
     assertThat(condition(status, "ProviderSynced").getStatus()).isEqualTo("Unknown");
     assertThat(ready(status).getReason()).isEqualTo("UpdatePending");
   }

@@ -1,4 +1,4 @@
-package dev.mailops.ptr.operator;
+package dev.mailops.ptr.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
