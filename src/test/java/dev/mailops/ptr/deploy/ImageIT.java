@@ -51,7 +51,8 @@ class ImageIT {
           "PTR_DNS_SERVERS", "127.0.0.1:" + dns.dnsAddress().getPort(),
           "PTR_NAMESPACES", ns))) {
         try {
-          await().atMost(Duration.ofMinutes(2)).until(() -> status(healthPort, "/readyz") == 200);
+          await().atMost(Duration.ofMinutes(2)).failFast("the container exited", () -> !operator.running())
+              .until(() -> status(healthPort, "/readyz") == 200);
           SendingIps.create(api.client(), ns, "mx1", "192.0.2.10", "mail.example.com", null);
           await().atMost(Duration.ofSeconds(60))
               .until(() -> SendingIps.readyStatus(api.client(), ns, "mx1").equals(Optional.of("True")));

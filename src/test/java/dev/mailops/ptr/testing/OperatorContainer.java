@@ -111,7 +111,7 @@ public final class OperatorContainer implements AutoCloseable {
     Path dir = newDirectory();
     Path kubeconfig = dir.resolve("kubeconfig");
     try {
-      Files.writeString(kubeconfig, kubeconfigYaml);
+      Files.writeString(kubeconfig, selfContained(kubeconfigYaml));
       // readable by the container's non-root user, as a mounted Secret or projected token would be
       Files.setPosixFilePermissions(kubeconfig, PosixFilePermissions.fromString("rw-r--r--"));
     } catch (IOException e) {
@@ -147,6 +147,42 @@ public final class OperatorContainer implements AutoCloseable {
     return new OperatorContainer(name, healthPort, dir);
   }
 
+  /**
+   * The kubeconfig with the certificate and key files it names (kube-api-test writes paths under the host's home)
+   * inlined as *-data, so that the one mounted file is all the container needs, like a mounted Secret.
+   */
+  static String selfContained(String kubeconfigYaml) {
+    io.fabric8.kubernetes.api.model.Config config =
+        io.fabric8.kubernetes.client.internal.KubeConfigUtils.parseConfigFromString(kubeconfigYaml);
+    for (var cluster : config.getClusters()) {
+      var c = cluster.getCluster();
+      if (c.getCertificateAuthority() != null) {
+        c.setCertificateAuthorityData(base64(c.getCertificateAuthority()));
+        c.setCertificateAuthority(null);
+      }
+    }
+    for (var user : config.getUsers()) {
+      var u = user.getUser();
+      if (u.getClientCertificate() != null) {
+        u.setClientCertificateData(base64(u.getClientCertificate()));
+        u.setClientCertificate(null);
+      }
+      if (u.getClientKey() != null) {
+        u.setClientKeyData(base64(u.getClientKey()));
+        u.setClientKey(null);
+      }
+    }
+    return Serialization.asYaml(config);
+  }
+
+  private static String base64(String file) {
+    try {
+      return java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(file)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public String name() {
     return name;
   }
@@ -167,6 +203,11 @@ public final class OperatorContainer implements AutoCloseable {
   public int stop(Duration grace) {
     run(grace.plusMinutes(1), PODMAN, "stop", "--time", Long.toString(grace.toSeconds()), name).orFail("podman stop");
     return Integer.parseInt(inspect("{{.State.ExitCode}}"));
+  }
+
+  /** Whether the container's process still runs (a crashed operator fails a wait at once, not at its timeout). */
+  public boolean running() {
+    return Boolean.parseBoolean(inspect("{{.State.Running}}"));
   }
 
   /** One field of {@code podman inspect} of the container, as a Go template. */
