@@ -10,8 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-5}"
 
-mvn -B -q -DskipTests package
-mvn -B -q -DskipTests test-compile
+mvn -B -q -DskipTests package >/dev/null
+mvn -B -q -DskipTests test-compile >/dev/null
 image="$(scripts/image.sh | tail -n 1)"
 naive="$(scripts/image.sh --naive | tail -n 1)"
 
@@ -21,7 +21,7 @@ for i in "$naive" "$image"; do
   echo "| $i | $(( $(scripts/podman.sh image inspect --format '{{.Size}}' "$i") / 1000000 )) MB |"
 done
 echo
-mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
 java -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" dev.mailops.ptr.bench.ImageStartBench "$RUNS" \
   "naive=$naive" \
   "jlink=$image=[\"/opt/java/bin/java\",\"-jar\",\"/app/ptr-operator.jar\",\"run\"]" \
