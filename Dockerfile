@@ -12,6 +12,8 @@ ARG JDK_IMAGE=eclipse-temurin:17-jdk
 ARG RUNTIME_IMAGE=gcr.io/distroless/cc-debian12:nonroot
 
 FROM ${JDK_IMAGE} AS build
+# lets scripts/image.sh find the build stages of earlier builds to remove them
+LABEL dev.mailops.ptr-operator.stage=build
 # Found by `scripts/image.sh --modules` (jdeps over the jar's classes and every runtime dependency), plus
 # jdk.crypto.ec: TLS with EC keys and ECDHE (kube-apiserver, AWS, Google) loads it as a security provider, which
 # jdeps cannot see.

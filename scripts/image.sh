@@ -108,6 +108,11 @@ log "building $IMAGE"
   --build-arg "VERSION=$project_version" --build-arg "REVISION=$revision" \
   ${JLINK_MODULES:+--build-arg "JLINK_MODULES=$JLINK_MODULES"} \
   -t "$IMAGE" . >/dev/null
+# Earlier builds leave untagged images behind: their final images, and build stages of 0.5 GB each. Keep the newest
+# build stage (its jlink layer is the cache of the next build), remove the rest.
+stale=($("${podman[@]}" images -q --filter dangling=true --filter label=org.opencontainers.image.title=ptr-operator)
+  $("${podman[@]}" images -q --filter dangling=true --filter label=dev.mailops.ptr-operator.stage=build | tail -n +2))
+((${#stale[@]} == 0)) || "${podman[@]}" rmi "${stale[@]}" >/dev/null 2>&1 || true
 size="$("${podman[@]}" image inspect --format '{{.Size}}' "$IMAGE")"
 log "built $IMAGE, $((size / 1000000)) MB"
 echo "$IMAGE"
