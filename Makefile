@@ -2,7 +2,7 @@
 MVN ?= mvn -B
 JAR := target/ptr-operator.jar
 
-.PHONY: test demo env crds jar helm bench clean
+.PHONY: test demo env crds jar helm bench image clean
 
 ## test: prepare DNS servers and Kubernetes binaries, then run unit (*Test) and integration (*IT) tests
 test: env
@@ -23,6 +23,10 @@ env:
 ## helm: build helm from the Go module proxy (also part of env)
 helm:
 	scripts/helm.sh
+
+## image: build the operator image with podman (scripts/image.sh; the bases come from Debian when no registry is reachable)
+image: jar
+	scripts/image.sh
 
 jar:
 	$(MVN) -q -DskipTests package

@@ -11,19 +11,10 @@ log() { printf '[test-env] %s\n' "$*" >&2; }
 [[ -d /usr/local/go/bin ]] && export PATH="$PATH:/usr/local/go/bin"
 
 # dnsperf and adns-tools: the baselines of the benchmark (its smoke test BenchSmokeIT runs in make test)
-packages=(pdns-server pdns-backend-sqlite3 bind9 bind9-utils bind9-dnsutils sqlite3 dnsperf adns-tools)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  log "installing ${missing[*]}"
-  as_root=()
-  [[ $(id -u) -eq 0 ]] || as_root=(sudo)
-  "${as_root[@]}" apt-get update -qq
-  # policy-rc.d may forbid starting services; the tests start their own servers anyway
-  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# podman, runc, mmdebstrap: ImageIT builds the operator image (scripts/image.sh) and runs it
+packages=(pdns-server pdns-backend-sqlite3 bind9 bind9-utils bind9-dnsutils sqlite3 dnsperf adns-tools
+  podman runc mmdebstrap)
+scripts/apt-ensure.sh "${packages[@]}"
 
 scripts/k8s-test-binaries.sh
 scripts/helm.sh >/dev/null

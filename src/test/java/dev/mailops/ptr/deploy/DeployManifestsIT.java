@@ -204,7 +204,7 @@ class DeployManifestsIT {
       var pod = Manifests.only(rendering, Deployment.class).getSpec().getTemplate().getSpec();
       Container c = pod.getContainers().get(0);
       assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-      assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+      assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
       assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
       assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
       assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
