@@ -58,15 +58,20 @@ public final class StatusAggregator {
     status.setIprev(v.iprev().value());
     status.setConditions(conditions);
     status.setProvider(provider.state());
-    if (v.temporaryFailure() && previousIsCurrent) {
-      // A temporary failure says nothing new about DNS: keep what was last seen.
-      status.setPtrNames(in.previous().getPtrNames());
-      status.setForwardAddresses(in.previous().getForwardAddresses());
-    } else {
-      status.setPtrNames(List.copyOf(v.ptrNames()));
-      status.setForwardAddresses(v.forwardAddresses().stream().map(IpAddresses::format).toList());
-    }
+    // A temporary failure says nothing new about what its own lookup would have found: keep that field's last
+    // value, and only that one, so a fresh PTR answer is never shown beside stale data (or the reverse).
+    boolean keepPtrNames = previousIsCurrent && unknown(v, Check.PTR_PRESENT);
+    status.setPtrNames(keepPtrNames ? in.previous().getPtrNames() : List.copyOf(v.ptrNames()));
+    // The last forward addresses belong to the last forward name: keep them only while the PTR names are the same.
+    boolean keepForward = previousIsCurrent && unknown(v, Check.FORWARD_CONFIRMED)
+        && java.util.Objects.equals(status.getPtrNames(), in.previous().getPtrNames());
+    status.setForwardAddresses(keepForward ? in.previous().getForwardAddresses()
+        : v.forwardAddresses().stream().map(IpAddresses::format).toList());
     return status;
+  }
+
+  private static boolean unknown(Verification v, Check check) {
+    return v.verdict(check).outcome() == Outcome.UNKNOWN;
   }
 
   private Condition ready(List<Condition> conditions, Input in, Collection<Condition> previous) {

@@ -31,8 +31,8 @@ import org.xbill.DNS.Type;
 /**
  * Asynchronous stub lookups with retries across servers and CNAME following; no caching.
  *
- * <p>Each query goes to one server over UDP through {@link UdpTransport} (a few shared sockets, one
- * receiver thread); a truncated UDP answer is asked again over TCP through dnsjava's {@link
+ * <p>Each query goes to one server over UDP through {@link UdpTransport} (short-lived connected sockets on
+ * random ports, one receiver thread); a truncated UDP answer is asked again over TCP through dnsjava's {@link
  * SimpleResolver#sendAsync(Message, Executor)}. Only
  * NOERROR and NXDOMAIN answers to the question asked are definitive; SERVFAIL, REFUSED, NOTIMP,
  * FORMERR, other rcodes, timeouts, network errors and answers to another question are temporary.

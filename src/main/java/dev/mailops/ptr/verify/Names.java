@@ -1,8 +1,11 @@
 package dev.mailops.ptr.verify;
 
-import java.net.IDN;
+import com.ibm.icu.text.IDNA;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Normalisation and validation of host names. */
 public final class Names {
@@ -11,12 +14,22 @@ public final class Names {
 
   public static final int MAX_LABEL_LENGTH = 63;
 
+  /**
+   * UTS #46 non-transitional processing (IDNA2008, as registries and browsers convert): {@code ß}, {@code ς}
+   * and the joiners are kept, not mapped to {@code ss}, {@code σ} and nothing as IDNA2003 ({@code java.net.IDN})
+   * did, which named a different domain. Thread-safe.
+   */
+  private static final IDNA UTS46 = IDNA.getUTS46Instance(IDNA.NONTRANSITIONAL_TO_ASCII
+      | IDNA.NONTRANSITIONAL_TO_UNICODE | IDNA.USE_STD3_RULES | IDNA.CHECK_BIDI | IDNA.CHECK_CONTEXTJ
+      | IDNA.CHECK_CONTEXTO);
+
   private Names() {}
 
   /**
-   * Normalises a host name: trims, strips one trailing dot, converts IDN to ASCII (xn--), lower
-   * case; then checks it is a syntactically valid LDH host name (labels of letters, digits and
-   * hyphens, not starting or ending with a hyphen, at most 63 octets each, 253 in all).
+   * Normalises a host name: trims, strips one trailing dot, converts a name with non-ASCII characters to ASCII
+   * (xn--) by UTS #46 non-transitional processing (IDNA2008), lower case; then checks it is a syntactically valid
+   * LDH host name (labels of letters, digits and hyphens, not starting or ending with a hyphen, at most 63 octets
+   * each, 253 in all).
    *
    * @throws IllegalArgumentException when the name is empty or invalid
    */
@@ -34,18 +47,45 @@ public final class Names {
     if (s.length() > 4 * MAX_NAME_LENGTH) {
       throw new IllegalArgumentException("host name is too long");
     }
-    String ascii;
-    try {
-      ascii = IDN.toASCII(s, IDN.ALLOW_UNASSIGNED);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid host name '" + s + "': " + e.getMessage(), e);
-    }
+    String ascii = isAscii(s) ? s : toAscii(s);
     ascii = ascii.toLowerCase(Locale.ROOT);
     Optional<String> problem = problem(ascii);
     if (problem.isPresent()) {
       throw new IllegalArgumentException("invalid host name '" + s + "': " + problem.get());
     }
     return ascii;
+  }
+
+  private static boolean isAscii(String s) {
+    return s.chars().allMatch(c -> c < 0x80);
+  }
+
+  /** ASCII names skip this: UTS #46 would refuse valid LDH host names with "--" in positions 3-4. */
+  private static String toAscii(String s) {
+    IDNA.Info info = new IDNA.Info();
+    StringBuilder out = UTS46.nameToASCII(s, new StringBuilder(), info);
+    Set<IDNA.Error> errors = EnumSet.noneOf(IDNA.Error.class);
+    errors.addAll(info.getErrors());
+    // lengths and empty labels: problem() says so in the same words as for ASCII names
+    errors.removeAll(EnumSet.of(IDNA.Error.LABEL_TOO_LONG, IDNA.Error.DOMAIN_NAME_TOO_LONG, IDNA.Error.EMPTY_LABEL));
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException("invalid host name '" + s + "': IDNA2008 (UTS #46) refuses it: "
+          + errors.stream().map(Names::explain).collect(Collectors.joining("; ")));
+    }
+    return out.toString();
+  }
+
+  private static String explain(IDNA.Error error) {
+    return switch (error) {
+      case CONTEXTJ -> "a zero width joiner or non-joiner (U+200D, U+200C) is allowed only where it changes how a "
+          + "script is written, such as after a virama";
+      case DISALLOWED -> "it contains a character that is not allowed in host names";
+      case BIDI -> "it mixes right-to-left and left-to-right text in a way that is not allowed";
+      case LEADING_COMBINING_MARK -> "a label starts with a combining mark";
+      case HYPHEN_3_4 -> "a label that is not an xn-- label has \"--\" in positions 3 and 4";
+      case PUNYCODE, INVALID_ACE_LABEL -> "an xn-- label is not valid Punycode of a valid label";
+      default -> error.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    };
   }
 
   /** Whether {@link #normalise} accepts the name. */

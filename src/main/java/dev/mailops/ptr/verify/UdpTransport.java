@@ -10,6 +10,8 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,50 +24,95 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DNS over UDP through a few long-lived sockets shared by all queries, with one receiver thread.
+ * DNS over UDP through short-lived connected sockets, one receiver thread for all of them.
  *
- * <p>Why not dnsjava's {@code SimpleResolver}: it opens, binds, connects, registers and closes a new
- * UDP socket for every query and hands each answer between its selector thread and an executor; on a
- * small or busy machine those per-query system calls and thread hand-offs, not the server, bounded
- * the engine at a few thousand queries per second (see docs/benchmarks.md).
+ * <p>Why not dnsjava's {@code SimpleResolver}: it opens, binds, connects, registers and closes a new UDP socket for
+ * every query and hands each answer between its selector thread and an executor; on a small or busy machine those
+ * per-query system calls and thread hand-offs, not the server, bounded the engine at a few thousand queries per
+ * second (see docs/benchmarks.md).
  *
- * <p>Spoofing resistance without a socket per query: {@value #SOCKETS} sockets on OS-chosen
- * ephemeral ports, each replaced by a fresh one after {@value #ROTATE_AFTER} queries; a random
- * 16-bit ID per query, unique among the socket's outstanding queries; an answer is accepted only
- * from the address and port the query went to, and the caller still checks the question. Sends happen
- * on the caller's thread; answers complete their futures on the receiver thread, so stages chained
+ * <p>Spoofing resistance, at least dnsjava's: each server has {@value #SOCKETS_PER_SERVER} sockets, each bound to a
+ * source port drawn with {@link SecureRandom} from the whole ephemeral range (on Linux
+ * {@code net.ipv4.ip_local_port_range}, 28,232 ports by default, the range dnsjava draws from) and connected to the
+ * server, so the kernel drops datagrams from any other address or port and reports no ICMP errors for them. A socket
+ * takes at most {@value #MAX_QUERIES_PER_PORT} queries and new queries for at most {@link #MAX_PORT_AGE}, then a
+ * fresh socket on a new random port replaces it (the old one stays open only until its queries are answered or time
+ * out). Each query has a random 16-bit ID, unique among its socket's outstanding queries. A blind forger must hit
+ * the port and the ID of an outstanding query: per forged datagram the odds are (outstanding queries) / (ports x
+ * 65,536), the same as with a socket per query; and a port learnt through a side channel (SAD DNS scans about 1,000
+ * ports a second) is worth at most {@value #MAX_QUERIES_PER_PORT} queries sent within {@link #MAX_PORT_AGE}. An
+ * answer is also checked here to come from the queried address and port, and the caller still checks the question.
+ * Sends happen on the caller's thread; answers complete their futures on the receiver thread, so stages chained
  * without an executor must not block.
  */
 final class UdpTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
-  static final int SOCKETS = 8;
-  static final int ROTATE_AFTER = 4096;
+  static final int SOCKETS_PER_SERVER = 8;
+  static final int MAX_QUERIES_PER_PORT = 64;
+  static final Duration MAX_PORT_AGE = Duration.ofSeconds(1);
+  private static final int BIND_ATTEMPTS = 64;
   private static final int RECEIVE_BUFFER = 1 << 20;
   private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-  private static final long RETIRE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** A retired socket with nothing pending is closed after this, so a send that picked it just before still works. */
+  private static final long RETIRE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  /** The source ports drawn from: the system's ephemeral range, where no listening service is configured. */
+  record PortRange(int first, int last) {
+    private static final Path LINUX = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+
+    /** The local range; IANA's dynamic ports (49152-65535) where the system does not say. */
+    static PortRange local() {
+      try {
+        String[] bounds = Files.readString(LINUX).trim().split("\\s+");
+        int first = Integer.parseInt(bounds[0]);
+        int last = Integer.parseInt(bounds[1]);
+        if (first >= 1024 && last <= 65535 && last - first >= 1023) {
+          return new PortRange(first, last);
+        }
+      } catch (IOException | RuntimeException e) {
+        // not Linux, or unreadable: the default below
+      }
+      return new PortRange(49152, 65535);
+    }
+
+    int draw(SecureRandom random) {
+      return first + random.nextInt(last - first + 1);
+    }
+  }
 
   private record Pending(CompletableFuture<byte[]> future, InetSocketAddress server, long deadline) {}
 
   private static final class Socket {
     final DatagramChannel channel;
+    final InetSocketAddress server;
+    final long openedAt = System.nanoTime();
     final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
     final AtomicInteger uses = new AtomicInteger();
     volatile long retiredAt;
 
-    Socket(DatagramChannel channel) {
+    Socket(DatagramChannel channel, InetSocketAddress server) {
       this.channel = channel;
+      this.server = server;
     }
   }
 
+  /** The current sockets to one server, used in turn. */
+  private static final class Slots {
+    final AtomicReferenceArray<Socket> sockets = new AtomicReferenceArray<>(SOCKETS_PER_SERVER);
+    final AtomicInteger next = new AtomicInteger();
+  }
+
   private final Selector selector;
-  private final Socket[] slots = new Socket[SOCKETS];
+  private final PortRange ports = PortRange.local();
+  private final Map<InetSocketAddress, Slots> servers = new ConcurrentHashMap<>();
+  /** Every socket the receiver thread reads (current and retired); touched by that thread only. */
   private final List<Socket> live = new ArrayList<>();
   private final Queue<Socket> toRegister = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger next = new AtomicInteger();
   private final SecureRandom random = new SecureRandom();
   private final Thread receiver;
   private volatile boolean closed;
@@ -73,29 +120,45 @@ final class UdpTransport implements AutoCloseable {
   UdpTransport() {
     try {
       selector = Selector.open();
-      for (int i = 0; i < SOCKETS; i++) {
-        slots[i] = open();
-      }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot open UDP sockets for DNS: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot open a selector for DNS over UDP: " + e.getMessage(), e);
     }
     receiver = new Thread(this::receive, "ptr-dns-udp");
     receiver.setDaemon(true);
     receiver.start();
   }
 
-  private Socket open() throws IOException {
+  /** A socket bound to a random port of the range and connected to server. */
+  private Socket open(InetSocketAddress server) throws IOException {
     DatagramChannel channel = DatagramChannel.open();
-    channel.configureBlocking(false);
-    // room for bursts of answers while the receiver thread waits for a core (the kernel caps it at rmem_max)
-    channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
-    channel.bind(null);
-    Socket s = new Socket(channel);
-    toRegister.add(s);
-    if (selector != null) {
-      selector.wakeup();
+    try {
+      channel.configureBlocking(false);
+      // room for bursts of answers while the receiver thread waits for a core (the kernel caps it at rmem_max)
+      channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+      bindRandomPort(channel);
+      channel.connect(server);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
     }
+    Socket s = new Socket(channel, server);
+    toRegister.add(s);
+    selector.wakeup();
     return s;
+  }
+
+  private void bindRandomPort(DatagramChannel channel) throws IOException {
+    IOException last = null;
+    for (int i = 0; i < BIND_ATTEMPTS; i++) {
+      try {
+        channel.bind(new InetSocketAddress(ports.draw(random)));
+        return;
+      } catch (IOException e) {
+        last = e; // in use: draw again, as dnsjava does
+      }
+    }
+    throw new IOException("no free UDP source port in " + ports.first() + "-" + ports.last() + " after "
+        + BIND_ATTEMPTS + " random attempts", last);
   }
 
   /** Sends the wire form of {@code query} (its ID is replaced) and completes with the answer's bytes. */
@@ -107,7 +170,7 @@ final class UdpTransport implements AutoCloseable {
     }
     Socket socket;
     try {
-      socket = pick();
+      socket = pick(server);
     } catch (IOException e) {
       future.completeExceptionally(e);
       return future;
@@ -130,18 +193,24 @@ final class UdpTransport implements AutoCloseable {
     return future;
   }
 
-  private Socket pick() throws IOException {
-    int i = Math.floorMod(next.getAndIncrement(), SOCKETS);
-    Socket s = slots[i];
-    if (s.uses.incrementAndGet() <= ROTATE_AFTER) {
-      return s;
-    }
-    synchronized (slots) {
-      if (slots[i] == s) {
-        slots[i] = open();
-        s.retiredAt = System.nanoTime();
+  /** The next socket to server, replaced by a fresh one when it is used up or too old. */
+  private Socket pick(InetSocketAddress server) throws IOException {
+    Slots slots = servers.computeIfAbsent(server, k -> new Slots());
+    int i = Math.floorMod(slots.next.getAndIncrement(), SOCKETS_PER_SERVER);
+    while (true) {
+      Socket s = slots.sockets.get(i);
+      long now = System.nanoTime();
+      if (s != null && now - s.openedAt < MAX_PORT_AGE.toNanos() && s.uses.incrementAndGet() <= MAX_QUERIES_PER_PORT) {
+        return s;
       }
-      return slots[i];
+      synchronized (slots) {
+        if (slots.sockets.get(i) == s) {
+          slots.sockets.set(i, open(server));
+          if (s != null) {
+            s.retiredAt = now;
+          }
+        }
+      }
     }
   }
 
@@ -213,6 +282,7 @@ final class UdpTransport implements AutoCloseable {
         }
       }
       if (s.retiredAt != 0 && s.pending.isEmpty() && now - s.retiredAt > RETIRE_GRACE_NANOS) {
+        // also cancels its key
         it.remove();
         close(s);
       }
@@ -241,9 +311,12 @@ final class UdpTransport implements AutoCloseable {
     }
     List<Socket> all = new ArrayList<>(live);
     all.addAll(toRegister);
-    for (Socket s : slots) {
-      if (!all.contains(s)) {
-        all.add(s);
+    for (Slots slots : servers.values()) {
+      for (int i = 0; i < SOCKETS_PER_SERVER; i++) {
+        Socket s = slots.sockets.get(i);
+        if (s != null && !all.contains(s)) {
+          all.add(s);
+        }
       }
     }
     for (Socket s : all) {

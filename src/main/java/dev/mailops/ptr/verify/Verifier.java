@@ -64,7 +64,8 @@ import org.xbill.DNS.Type;
  *       Outcome#NONE}. Without a PTR, FORWARD_CONFIRMED is FAIL {@code NoPtrRecord}: nothing is
  *       confirmed, and its detail says whether the desired hostname already resolves to the IP.
  *       When the PTR lookup failed temporarily, {@code forwardName} is the desired
- *       hostname (if any) and FORWARD_CONFIRMED is UNKNOWN.
+ *       hostname (if any) and FORWARD_CONFIRMED is UNKNOWN; HOSTNAME_MEANINGFUL judges the desired
+ *       hostname, or is UNKNOWN when none was requested (no name was seen).
  * </ul>
  */
 public final class Verifier implements AutoCloseable {
@@ -311,7 +312,9 @@ public final class Verifier implements AutoCloseable {
     List<String> judged = new ArrayList<>(ptrNames.size() + 1);
     desired.ifPresent(judged::add);
     judged.addAll(ptrNames);
-    verdicts.put(Check.HOSTNAME_MEANINGFUL, judge.judge(ip, judged, request.domain()));
+    verdicts.put(Check.HOSTNAME_MEANINGFUL, judged.isEmpty() && ptr.status() == DnsClient.Status.TEMPORARY
+        ? verdicts.get(Check.PTR_PRESENT)
+        : judge.judge(ip, judged, request.domain()));
 
     Outcome desiredForward;
     if (desiredLookup == null) {
@@ -394,8 +397,11 @@ public final class Verifier implements AutoCloseable {
       verdicts.put(c, Verdict.unknown(detail));
     }
     try {
-      verdicts.put(Check.HOSTNAME_MEANINGFUL,
-          judge.judge(request.ip(), request.hostname().stream().toList(), request.domain()));
+      if (request.hostname().isPresent()) {
+        // no name was seen without a hostname: HOSTNAME_MEANINGFUL stays UNKNOWN then
+        verdicts.put(Check.HOSTNAME_MEANINGFUL,
+            judge.judge(request.ip(), List.of(request.hostname().get()), request.domain()));
+      }
     } catch (RuntimeException e) {
       // keep UNKNOWN
     }

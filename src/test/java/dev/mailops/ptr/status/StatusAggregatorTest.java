@@ -96,6 +96,34 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void newPtrAnswerIsShownEvenWhenOnlyTheForwardLookupFailedTemporarily() {
+    SendingIpStatus good = aggregate(compliant(), null, T0);
+    Verdict temp = new Verdict(Outcome.UNKNOWN, Reason.DNS_TEMPORARY_FAILURE, "no answer for x.example.com/A");
+    Verification forwardTimedOut = with(compliant(), Iprev.TEMPERROR,
+        Map.of(Check.PTR_MATCHES_HOSTNAME, new Verdict(Outcome.FAIL, Reason.PTR_MISMATCH, "PTR is x.example.com"),
+            Check.FORWARD_CONFIRMED, temp), List.of("x.example.com"));
+    SendingIpStatus during = aggregate(forwardTimedOut, good, T1);
+
+    // the conditions, ptrNames (the PTR column) and forwardAddresses tell one story: the new PTR, whose forward
+    // addresses are not known yet (the old ones belong to the old name)
+    assertThat(condition(during, "PtrMatchesHostname").getMessage()).contains("is x.example.com, not mail.example.com");
+    assertThat(during.getPtrNames()).containsExactly("x.example.com");
+    assertThat(during.getForwardAddresses()).isEmpty();
+  }
+
+  @Test
+  void forwardAddressesAreKeptWhenOnlyTheForwardLookupOfTheSamePtrFailedTemporarily() {
+    SendingIpStatus good = aggregate(compliant(), null, T0);
+    Verdict temp = new Verdict(Outcome.UNKNOWN, Reason.DNS_TEMPORARY_FAILURE, "no answer for mail.example.com/A");
+    Verification forwardTimedOut = with(compliant(), Iprev.TEMPERROR, Map.of(Check.FORWARD_CONFIRMED, temp),
+        List.of("mail.example.com"));
+    SendingIpStatus during = aggregate(forwardTimedOut, good, T1);
+
+    assertThat(during.getPtrNames()).containsExactly("mail.example.com");
+    assertThat(during.getForwardAddresses()).containsExactly("192.0.2.10");
+  }
+
+  @Test
   void duplicateClaimIsNotReadyNamingTheWinner() {
     SendingIpStatus status = aggregator.aggregate(new StatusAggregator.Input(compliant(), 1, ProviderSync.noProvider(),
         Optional.of("SendingIp mail/mx1"), null, T0));

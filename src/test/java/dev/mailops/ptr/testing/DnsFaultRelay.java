@@ -25,16 +25,18 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIGRecord;
 
 /**
  * A DNS relay on 127.0.0.1 (UDP and TCP on one port) in front of a real server, with faults switchable at runtime:
  * pass through, drop everything (the server is "killed"), delay answers beyond the client's timeout, or answer
- * SERVFAIL/REFUSED itself. A fault applies to everything ({@link #faultAll}) or to given names and their
+ * SERVFAIL/REFUSED itself, or pass the server's answer on with its TSIG record removed or its signature altered (what
+ * a forger without the key can send). A fault applies to everything ({@link #faultAll}) or to given names and their
  * subdomains ({@link #fault}); the most specific rule wins. Every query is counted by its question name.
  */
 public final class DnsFaultRelay implements AutoCloseable {
   /** What the relay does with a query. */
-  public enum Mode { PASS, DROP, DELAY, SERVFAIL, REFUSED }
+  public enum Mode { PASS, DROP, DELAY, SERVFAIL, REFUSED, STRIP_TSIG, CORRUPT_TSIG }
 
   private final InetSocketAddress upstream;
   private final DatagramSocket udp;
@@ -185,6 +187,31 @@ public final class DnsFaultRelay implements AutoCloseable {
     return response.toWire();
   }
 
+  /** The server's answer without its TSIG record, or with the last octet of its MAC flipped. */
+  private static byte[] tamper(byte[] answer, Mode mode) {
+    if (answer == null) {
+      return null;
+    }
+    try {
+      Message m = new Message(answer);
+      TSIGRecord tsig = m.getTSIG();
+      if (tsig == null) {
+        return answer;
+      }
+      m.removeRecord(tsig, Section.ADDITIONAL);
+      if (mode == Mode.CORRUPT_TSIG) {
+        byte[] mac = tsig.getSignature().clone();
+        mac[mac.length - 1] ^= 1;
+        m.addRecord(new TSIGRecord(tsig.getName(), tsig.getDClass(), tsig.getTTL(), tsig.getAlgorithm(),
+            tsig.getTimeSigned(), tsig.getFudge(), mac, tsig.getOriginalID(), tsig.getError(), tsig.getOther()),
+            Section.ADDITIONAL);
+      }
+      return m.toWire();
+    } catch (IOException e) {
+      return answer;
+    }
+  }
+
   private void serveUdp() {
     byte[] buffer = new byte[65535];
     while (running) {
@@ -210,6 +237,7 @@ public final class DnsFaultRelay implements AutoCloseable {
       case SERVFAIL -> d.query() == null ? null : ownAnswer(d.query(), Rcode.SERVFAIL);
       case REFUSED -> d.query() == null ? null : ownAnswer(d.query(), Rcode.REFUSED);
       case PASS, DELAY -> forwardUdp(wire);
+      case STRIP_TSIG, CORRUPT_TSIG -> tamper(forwardUdp(wire), d.mode());
     };
     if (answer == null) {
       return;
@@ -271,6 +299,7 @@ public final class DnsFaultRelay implements AutoCloseable {
           case SERVFAIL -> d.query() == null ? null : ownAnswer(d.query(), Rcode.SERVFAIL);
           case REFUSED -> d.query() == null ? null : ownAnswer(d.query(), Rcode.REFUSED);
           case PASS, DELAY -> forwardTcp(wire);
+          case STRIP_TSIG, CORRUPT_TSIG -> tamper(forwardTcp(wire), d.mode());
         };
         if (answer == null) {
           continue; // stay silent on this connection, like a hung server

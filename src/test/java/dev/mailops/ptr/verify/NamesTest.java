@@ -22,6 +22,36 @@ class NamesTest {
   }
 
   @Test
+  void sharpSIsKeptByIdna2008NotMappedToSs() {
+    // IDNA2003 (java.net.IDN) gave strasse.example, another name, possibly someone else's
+    assertThat(Names.normalise("straße.example")).isEqualTo("xn--strae-oqa.example");
+    assertThat(Names.normalise("faß.de")).isEqualTo("xn--fa-hia.de");
+  }
+
+  @Test
+  void finalSigmaIsKeptByIdna2008NotMappedToSigma() {
+    // UTS #46 section 2.3 (deviation characters): non-transitional xn--nxasmm1c, transitional xn--nxasmq6b
+    assertThat(Names.normalise("βόλος.com")).isEqualTo("xn--nxasmm1c.com");
+  }
+
+  @Test
+  void zeroWidthJoinerIsKeptWhereIdna2008AllowsItAndRefusedElsewhere() {
+    // after a virama (Sinhala, UTS #46 section 2.3): kept, not silently dropped
+    assertThat(Names.normalise("\u0DC1\u0DCA\u200D\u0DBB\u0DD3.com")).isEqualTo("xn--10cl1a0b660p.com");
+    // between two Latin letters: CONTEXTJ forbids it; IDNA2003 dropped it and checked mailab.example
+    assertThatThrownBy(() -> Names.normalise("mail\u200Dab.example"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("U+200D")
+        .hasMessageContaining("IDNA2008");
+  }
+
+  @Test
+  void asciiNamesAreUnchangedByIdnConversion() {
+    assertThat(Names.normalise("xn--strae-oqa.example")).isEqualTo("xn--strae-oqa.example");
+    assertThat(Names.normalise("r3--mail.example.com")).isEqualTo("r3--mail.example.com");
+  }
+
+  @Test
   void acceptsMaximalLengths() {
     String label = "a".repeat(63);
     assertThat(Names.normalise(label + ".example")).isEqualTo(label + ".example");

@@ -254,6 +254,15 @@ class VerifierScriptedIT {
   }
 
   @Test
+  void ptrTemporaryFailureWithoutHostnameLeavesHostnameMeaningfulUnknown() throws Exception {
+    dns.rcode(REV, Type.PTR, Rcode.SERVFAIL);
+    Verification v = verify(IP, null, "example.com");
+    // no name was seen: nothing can be said about whether it looks chosen
+    assertVerdict(v, Check.HOSTNAME_MEANINGFUL, Outcome.UNKNOWN, Reason.DNS_TEMPORARY_FAILURE);
+    assertThat(v.verdict(Check.HOSTNAME_MEANINGFUL).detail()).contains("SERVFAIL");
+  }
+
+  @Test
   void refusedIsTemporary() throws Exception {
     dns.rcode(REV, Type.PTR, Rcode.REFUSED);
     assertThat(verify(IP, null, null).iprev()).isEqualTo(Iprev.TEMPERROR);
@@ -354,5 +363,6 @@ class VerifierScriptedIT {
     verifier.close();
     Verification v = verify(IP, null, null);
     assertThat(v.iprev()).isEqualTo(Iprev.TEMPERROR);
+    assertVerdict(v, Check.HOSTNAME_MEANINGFUL, Outcome.UNKNOWN, Reason.DNS_TEMPORARY_FAILURE);
   }
 }

@@ -43,8 +43,9 @@ import org.xbill.DNS.Update;
  * an update is {@link Kind#AUTHENTICATION} too: BIND and PowerDNS answer REFUSED when their update policy does not
  * let this key (or an unsigned message) change the name; REFUSED to a query means the server does not serve that
  * name, {@link Kind#REJECTED}. SERVFAIL, timeouts and network errors are {@link Kind#UNAVAILABLE}; every other code
- * (NOTZONE, FORMERR, NXRRSET, ...) is {@link Kind#REJECTED}. Messages name the server, key and zone, never the
- * secret.
+ * (NOTZONE, FORMERR, NXRRSET, ...) is {@link Kind#REJECTED}. A NOERROR or NXDOMAIN answer that is unsigned or
+ * whose TSIG signature does not verify is never believed: {@link Kind#UNAVAILABLE} (a forger, or something between
+ * us and the server, answered). Messages name the server, key and zone, never the secret.
  */
 public final class Rfc2136PtrProvider implements PtrProvider {
   public static final String TYPE = "rfc2136";
@@ -242,12 +243,24 @@ public final class Rfc2136PtrProvider implements PtrProvider {
   }
 
   private Message send(Message message, String what) throws ProviderException {
+    Message response;
     try {
-      return resolver.send(message);
+      response = resolver.send(message);
     } catch (IOException e) {
       throw new ProviderException(Kind.UNAVAILABLE, "could not " + what + ": no answer from " + server() + " ("
           + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
     }
+    // SimpleResolver only logs a failed TSIG check. NOERROR and NXDOMAIN are the answers whose content is believed
+    // (a PTR, "no PTR", "update done"), so they must carry the server's valid signature; an error answer is
+    // reported as a failure either way (servers refusing the key answer unsigned, RFC 8945 5.3.2).
+    int rcode = response.getRcode();
+    if ((rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) && !response.isVerified()) {
+      throw new ProviderException(Kind.UNAVAILABLE, "could not " + what + ": the " + Rcode.string(rcode)
+          + " answer from " + server() + (response.getTSIG() == null ? " is not signed" : " has a TSIG signature "
+          + "that does not verify") + " with TSIG key " + settings.keyName() + "; it is ignored, as it may be forged "
+          + "(a server that has the key signs every answer)");
+    }
+    return response;
   }
 
   private ProviderException failure(Message response, boolean update, String what) {

@@ -7,6 +7,7 @@ import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.testing.BindServer;
+import dev.mailops.ptr.testing.DnsFaultRelay;
 import dev.mailops.ptr.testing.Dig;
 import dev.mailops.ptr.testing.PowerDnsServer;
 import java.net.InetAddress;
@@ -33,6 +34,33 @@ class Rfc2136PtrProviderIT {
 
   static InetAddress ip(String text) throws Exception {
     return InetAddress.getByName(text);
+  }
+
+  /**
+   * Behind a relay that strips or corrupts the TSIG of the real server's answers, as a forger without the key
+   * would send them: no read, set or reset is believed, although the server itself applied the (signed) update.
+   */
+  static void answersWithoutAValidSignatureAreNeverBelieved(InetSocketAddress server, String zone, String key,
+      String secret, String ip) throws Exception {
+    for (DnsFaultRelay.Mode mode : List.of(DnsFaultRelay.Mode.STRIP_TSIG, DnsFaultRelay.Mode.CORRUPT_TSIG)) {
+      try (DnsFaultRelay relay = DnsFaultRelay.start(server)) {
+        relay.faultAll(mode);
+        Rfc2136PtrProvider provider = provider(relay.address(), zone, key, secret);
+        String desired = "forged-" + mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ".example.com";
+        for (var call : List.<org.junit.jupiter.api.function.Executable>of(() -> provider.read(ip(ip)),
+            () -> provider.set(ip(ip), desired), () -> provider.reset(ip(ip)), provider::probe)) {
+          assertThatThrownBy(call::execute).as(mode.name())
+              .isInstanceOfSatisfying(ProviderException.class, e -> {
+                assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+                assertThat(e.getMessage()).contains("TSIG").contains(key).doesNotContain(secret);
+              });
+        }
+      }
+    }
+    // the real server is reachable and the key right: the same calls succeed without the relay
+    Rfc2136PtrProvider direct = provider(server, zone, key, secret);
+    direct.probe();
+    direct.read(ip(ip));
   }
 
   @Nested
@@ -139,6 +167,12 @@ class Rfc2136PtrProviderIT {
     }
 
     @Test
+    void unsignedOrBadlySignedAnswersAreNeverBelieved() throws Exception {
+      answersWithoutAValidSignatureAreNeverBelieved(bind.dnsAddress(), "100.51.198.in-addr.arpa", bind.tsigKeyName(),
+          bind.tsigSecret(), "198.51.100.8");
+    }
+
+    @Test
     void deadServerIsUnavailable() throws Exception {
       Rfc2136PtrProvider dead = provider(new InetSocketAddress("127.0.0.1", 9), null, "k", WRONG_SECRET);
       assertThatThrownBy(() -> dead.read(ip("198.51.100.5")))
@@ -222,6 +256,12 @@ class Rfc2136PtrProviderIT {
           e -> assertThat(e.kind()).isEqualTo(Kind.AUTHENTICATION));
       assertThat(Dig.answers(pdns.dnsAddress(), "6.113.0.203.in-addr.arpa", Type.PTR))
           .containsExactly("keep.example.com.");
+    }
+
+    @Test
+    void unsignedOrBadlySignedAnswersAreNeverBelieved() throws Exception {
+      answersWithoutAValidSignatureAreNeverBelieved(pdns.dnsAddress(), "113.0.203.in-addr.arpa", KEY, secret,
+          "203.0.113.8");
     }
 
     @Test
