@@ -201,6 +201,9 @@ public final class DefaultProviderGate implements ProviderGate {
       backoffs.remove(uid);
       String message = "Set the PTR of " + ipText + " to " + hostname + " at ReverseDnsProvider " + ref
           + (current.value().map(v -> " (was " + v + ")").orElse(""));
+      if (after.sideEffect() != null) {
+        message += "; " + after.sideEffect();
+      }
       log.info("{}/{}: {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
       event(resource, "Normal", "PtrSet", message);
       return ProviderSync.pending(new ProviderState(ref, hostname, after.pending() ? "Pending" : "Applied",
@@ -334,7 +337,18 @@ public final class DefaultProviderGate implements ProviderGate {
       log.info("{}/{}: {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
       event(resource, "Normal", "PtrReset", message);
       return Optional.empty();
-    } catch (ProviderConfigException | ProviderException e) {
+    } catch (ProviderException e) {
+      if (e.kind() == ProviderException.Kind.UNSUPPORTED) {
+        // no retry can help (DigitalOcean has no reset): say so once and let the SendingIp go
+        resetAttempts.remove(uid);
+        String message = "Cannot reset the PTR of " + ipText + " at ReverseDnsProvider " + ref
+            + " (deletionPolicy Reset): " + e.getMessage() + "; the PTR stays as it is";
+        log.warn("{}/{}: {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
+        event(resource, "Warning", "PtrResetFailed", message);
+        return Optional.empty();
+      }
+      return retryReset(resource, uid, ipText, ref, e.getMessage());
+    } catch (ProviderConfigException e) {
       return retryReset(resource, uid, ipText, ref, e.getMessage());
     }
   }
