@@ -197,6 +197,15 @@ class DefaultProviderGateTest {
     assertThat(fake.value).isNull();
   }
 
+  @Test
+  void aResetTheProviderCannotDoIsGivenUpAtOnceInsteadOfRetried() {
+    SendingIp reset = sendingIp("192.0.2.10", "mail.example.com");
+    reset.getSpec().setDeletionPolicy(DeletionPolicy.Reset);
+    fake.failure = new ProviderException(ProviderException.Kind.UNSUPPORTED, "no reset here");
+    assertThat(gate.cleanup(reset)).as("the finalizer may go now").isEmpty();
+    assertThat(fake.resets).isEqualTo(1);
+  }
+
   // --- fixtures
 
   static ReverseDnsProvider provider() {

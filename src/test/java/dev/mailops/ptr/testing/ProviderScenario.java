@@ -10,10 +10,17 @@ import dev.mailops.ptr.operator.ShippedProviders;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The stage of a provider integration test: the shared API server, a PowerDNS with zone example.com, an operator
@@ -83,6 +90,46 @@ public final class ProviderScenario implements AutoCloseable {
     sip.getSpec().setProviderRef(provider);
     sip.getSpec().setDeletionPolicy(policy);
     client.resource(sip).create();
+  }
+
+  /**
+   * One provider fault for {@link #assertBoundedRetries}: the SendingIp's name in the mail namespace, what its
+   * ProviderSynced message must say, how to count the provider calls it causes, how to start and end the fault.
+   */
+  public record Fault(String sendingIp, String expected, IntSupplier calls, Runnable inject, Runnable clear) {}
+
+  /**
+   * Injects every fault, runs {@code createSendingIps}, and checks that each SendingIp becomes
+   * {@code ProviderError} with the expected text and a retry time, and that in {@code window} from then its provider
+   * got at least two and at most {@link ProviderChecks#maxAttempts} calls (every attempt fails at its first call,
+   * so calls are attempts); then clears the faults.
+   */
+  public void assertBoundedRetries(List<Fault> faults, Duration window, Runnable createSendingIps)
+      throws InterruptedException {
+    Map<Fault, Integer> before = new HashMap<>();
+    for (Fault f : faults) {
+      before.put(f, f.calls().getAsInt());
+      f.inject().run();
+    }
+    Instant start = Instant.now();
+    createSendingIps.run();
+    for (Fault f : faults) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> checks.statusReason(mailNs, f.sendingIp(), "ProviderSynced")
+          .equals(Optional.of("False/ProviderError")));
+      assertThat(checks.condition(mailNs, f.sendingIp(), "ProviderSynced").orElseThrow().getMessage())
+          .as(f.sendingIp()).contains(f.expected()).containsPattern("retrying in [0-9.]+s");
+    }
+    Duration left = Duration.between(Instant.now(), start.plus(window));
+    assertThat(left).as("the window is still open after every condition appeared").isPositive();
+    Thread.sleep(left.toMillis()); // counting calls over a fixed window is the point here
+    int bound = ProviderChecks.maxAttempts(window, INITIAL_BACKOFF, MAX_BACKOFF);
+    for (Fault f : faults) {
+      int calls = f.calls().getAsInt() - before.get(f);
+      System.out.printf("[%s] %d calls in %ds (bound %d)%n", f.sendingIp(), calls, window.toSeconds(), bound);
+      assertThat(calls).as(f.sendingIp() + ": calls in " + window.toSeconds() + "s, at most " + bound)
+          .isBetween(2, bound);
+    }
+    faults.forEach(f -> f.clear().run());
   }
 
   @Override
