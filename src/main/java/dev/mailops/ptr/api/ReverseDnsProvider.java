@@ -21,6 +21,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 @io.fabric8.generator.annotation.ValidationRule(value = "has(self.spec)",
-    message = "spec is required (allowedCidrs and one of aws, gcp or rfc2136)")
+    message = "spec is required (allowedCidrs and one of aws, gcp, rfc2136, azure or digitalocean)")
 public class ReverseDnsProvider extends CustomResource<ReverseDnsProviderSpec, ReverseDnsProviderStatus> {
 }

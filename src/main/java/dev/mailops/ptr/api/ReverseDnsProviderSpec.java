@@ -8,8 +8,9 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
 import java.util.Optional;
 
-@ValidationRule(value = "[has(self.aws), has(self.gcp), has(self.rfc2136)].filter(x, x).size() == 1",
-    message = "exactly one of aws, gcp or rfc2136 must be set")
+@ValidationRule(value = "[has(self.aws), has(self.gcp), has(self.rfc2136), has(self.azure), has(self.digitalocean)]"
+    + ".filter(x, x).size() == 1",
+    message = "exactly one of aws, gcp, rfc2136, azure or digitalocean must be set")
 public class ReverseDnsProviderSpec {
 
   @Required
@@ -25,6 +26,8 @@ public class ReverseDnsProviderSpec {
   private AwsProvider aws;
   private GcpProvider gcp;
   private Rfc2136Provider rfc2136;
+  private AzureProvider azure;
+  private DigitalOceanProvider digitalocean;
 
   public List<String> getAllowedCidrs() { return allowedCidrs; }
   public void setAllowedCidrs(List<String> allowedCidrs) { this.allowedCidrs = allowedCidrs; }
@@ -36,8 +39,12 @@ public class ReverseDnsProviderSpec {
   public void setGcp(GcpProvider gcp) { this.gcp = gcp; }
   public Rfc2136Provider getRfc2136() { return rfc2136; }
   public void setRfc2136(Rfc2136Provider rfc2136) { this.rfc2136 = rfc2136; }
+  public AzureProvider getAzure() { return azure; }
+  public void setAzure(AzureProvider azure) { this.azure = azure; }
+  public DigitalOceanProvider getDigitalocean() { return digitalocean; }
+  public void setDigitalocean(DigitalOceanProvider digitalocean) { this.digitalocean = digitalocean; }
 
-  /** The provider type, named after the one block that is set: aws, gcp, rfc2136; "unknown" when none is. */
+  /** The provider type, named after the one block that is set: aws, gcp, rfc2136, azure, digitalocean; "unknown" when none is. */
   public String type() {
     if (aws != null) {
       return "aws";
@@ -47,6 +54,12 @@ public class ReverseDnsProviderSpec {
     }
     if (rfc2136 != null) {
       return "rfc2136";
+    }
+    if (azure != null) {
+      return "azure";
+    }
+    if (digitalocean != null) {
+      return "digitalocean";
     }
     return "unknown";
   }
@@ -61,6 +74,12 @@ public class ReverseDnsProviderSpec {
     }
     if (rfc2136 != null) {
       return Optional.ofNullable(rfc2136.getTsigSecretRef());
+    }
+    if (azure != null) {
+      return Optional.ofNullable(azure.getCredentialsSecretRef());
+    }
+    if (digitalocean != null) {
+      return Optional.ofNullable(digitalocean.getTokenSecretRef());
     }
     return Optional.empty();
   }
@@ -107,6 +126,62 @@ public class ReverseDnsProviderSpec {
     public void setProject(String project) { this.project = project; }
     public SecretRef getCredentialsSecretRef() { return credentialsSecretRef; }
     public void setCredentialsSecretRef(SecretRef credentialsSecretRef) { this.credentialsSecretRef = credentialsSecretRef; }
+    public String getEndpoint() { return endpoint; }
+    public void setEndpoint(String endpoint) { this.endpoint = endpoint; }
+  }
+
+  /** Azure public IP addresses (Microsoft.Network/publicIPAddresses, dnsSettings.reverseFqdn) over the ARM REST API. */
+  public static class AzureProvider {
+    @Required
+    @io.fabric8.generator.annotation.Pattern("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+    @JsonPropertyDescription("The subscription that holds the public IP addresses.")
+    private String subscriptionId;
+    @Size(max = 50)
+    @JsonPropertyDescription("Resource groups to look in; empty: the whole subscription.")
+    private List<@Size(min = 1, max = 90) @io.fabric8.generator.annotation.Pattern("^[-a-zA-Z0-9_.()]*[-a-zA-Z0-9_()]$") String>
+        resourceGroups;
+    @JsonPropertyDescription("Secret with keys tenantId, clientId and clientSecret (a service principal); "
+        + "absent: Azure Workload Identity (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE).")
+    private SecretRef credentialsSecretRef;
+    @Size(max = 2048)
+    @io.fabric8.generator.annotation.Pattern("^(https?://.+)?$")
+    @ValidationRule(value = "self == '' || (isURL(self) && url(self).getScheme() in ['http', 'https'])",
+        message = "must be an http or https URL such as https://management.azure.com")
+    @JsonPropertyDescription("Overrides the Resource Manager endpoint (sovereign clouds, tests).")
+    private String endpoint;
+    @Size(max = 2048)
+    @io.fabric8.generator.annotation.Pattern("^(https?://.+)?$")
+    @ValidationRule(value = "self == '' || (isURL(self) && url(self).getScheme() in ['http', 'https'])",
+        message = "must be an http or https URL such as https://login.microsoftonline.com")
+    @JsonPropertyDescription("Overrides the Microsoft Entra ID endpoint that issues tokens (sovereign clouds, tests).")
+    private String authorityHost;
+
+    public String getSubscriptionId() { return subscriptionId; }
+    public void setSubscriptionId(String subscriptionId) { this.subscriptionId = subscriptionId; }
+    public List<String> getResourceGroups() { return resourceGroups; }
+    public void setResourceGroups(List<String> resourceGroups) { this.resourceGroups = resourceGroups; }
+    public SecretRef getCredentialsSecretRef() { return credentialsSecretRef; }
+    public void setCredentialsSecretRef(SecretRef credentialsSecretRef) { this.credentialsSecretRef = credentialsSecretRef; }
+    public String getEndpoint() { return endpoint; }
+    public void setEndpoint(String endpoint) { this.endpoint = endpoint; }
+    public String getAuthorityHost() { return authorityHost; }
+    public void setAuthorityHost(String authorityHost) { this.authorityHost = authorityHost; }
+  }
+
+  /** DigitalOcean Droplets: the PTR of a Droplet's public IPs is its name, set by a rename action. */
+  public static class DigitalOceanProvider {
+    @Required
+    @JsonPropertyDescription("Secret with key token: a DigitalOcean API token with droplet read and update scopes.")
+    private SecretRef tokenSecretRef;
+    @Size(max = 2048)
+    @io.fabric8.generator.annotation.Pattern("^(https?://.+)?$")
+    @ValidationRule(value = "self == '' || (isURL(self) && url(self).getScheme() in ['http', 'https'])",
+        message = "must be an http or https URL such as https://api.digitalocean.com")
+    @JsonPropertyDescription("Overrides the API endpoint (tests).")
+    private String endpoint;
+
+    public SecretRef getTokenSecretRef() { return tokenSecretRef; }
+    public void setTokenSecretRef(SecretRef tokenSecretRef) { this.tokenSecretRef = tokenSecretRef; }
     public String getEndpoint() { return endpoint; }
     public void setEndpoint(String endpoint) { this.endpoint = endpoint; }
   }

@@ -8,7 +8,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ReverseDnsProviderStatus {
   private Long observedGeneration;
-  /** aws, gcp or rfc2136: which block is set, for the printer column. */
+  /** aws, gcp, rfc2136, azure or digitalocean: which block is set, for the printer column. */
   private String type;
   private List<Condition> conditions = new ArrayList<>();
 

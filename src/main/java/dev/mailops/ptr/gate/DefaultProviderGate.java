@@ -181,7 +181,8 @@ public final class DefaultProviderGate implements ProviderGate {
       state.backoff(uid, null);
       state.pending(uid, next);
       String message = "Set the PTR of " + ipText + " to " + hostname + " at ReverseDnsProvider " + ref
-          + (current.value().map(v -> " (was " + v + ")").orElse(""));
+          + (current.value().map(v -> " (was " + v + ")").orElse(""))
+          + (after.sideEffect() == null ? "" : "; " + after.sideEffect());
       log.info("{}/{}: {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
       events.record(resource, "Normal", "PtrSet", message);
       return ProviderSync.pending(new ProviderState(ref, hostname, after.pending() ? "Pending" : "Applied",

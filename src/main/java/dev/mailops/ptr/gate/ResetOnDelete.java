@@ -84,7 +84,17 @@ final class ResetOnDelete {
       log.info("{}/{}: {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
       events.record(resource, "Normal", "PtrReset", message);
       return Optional.empty();
-    } catch (ProviderConfigException | ProviderException e) {
+    } catch (ProviderException e) {
+      if (e.kind() == ProviderException.Kind.UNSUPPORTED) {
+        // no retry can help (DigitalOcean has no reset): say so once and let the SendingIp go
+        String message = "Cannot reset the PTR of " + ipText + " at ReverseDnsProvider " + ref
+            + " (deletionPolicy Reset): " + e.getMessage() + "; the PTR stays as it is";
+        log.warn("{}/{}: {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
+        events.record(resource, "Warning", "PtrResetFailed", message);
+        return Optional.empty();
+      }
+      return retry(resource, ipText, ref, e.getMessage());
+    } catch (ProviderConfigException e) {
       return retry(resource, ipText, ref, e.getMessage());
     }
   }

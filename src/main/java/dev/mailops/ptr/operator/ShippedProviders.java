@@ -2,6 +2,8 @@ package dev.mailops.ptr.operator;
 
 import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.provider.aws.AwsProviderFactory;
+import dev.mailops.ptr.provider.azure.AzureProviderFactory;
+import dev.mailops.ptr.provider.digitalocean.DigitalOceanProviderFactory;
 import dev.mailops.ptr.provider.gcp.GcpProviderFactory;
 import dev.mailops.ptr.provider.rfc2136.Rfc2136ProviderFactory;
 import dev.mailops.ptr.provider.rfc2136.Rfc2136PtrProvider;
@@ -16,6 +18,8 @@ public final class ShippedProviders {
     return PtrProviders.none()
         .with(Rfc2136PtrProvider.TYPE, new Rfc2136ProviderFactory(dnsTimeout))
         .with(AwsProviderFactory.TYPE, new AwsProviderFactory())
-        .with(GcpProviderFactory.TYPE, new GcpProviderFactory());
+        .with(GcpProviderFactory.TYPE, new GcpProviderFactory())
+        .with(AzureProviderFactory.TYPE, new AzureProviderFactory())
+        .with(DigitalOceanProviderFactory.TYPE, new DigitalOceanProviderFactory());
   }
 }

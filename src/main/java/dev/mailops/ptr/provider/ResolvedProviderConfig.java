@@ -12,7 +12,7 @@ import java.util.TreeSet;
  * here; a factory never talks to Kubernetes.
  *
  * @param name the ReverseDnsProvider's name, for messages
- * @param spec its spec, exactly one of aws, gcp, rfc2136 set
+ * @param spec its spec, exactly one provider block set
  * @param secretData the referenced Secret's entries, decoded (UTF-8); empty when no Secret is referenced (cloud
  *     default credential chains)
  */

@@ -288,6 +288,15 @@ class DefaultProviderGateTest {
     assertThat(fake.sets).isEqualTo(1);
   }
 
+  @Test
+  void aResetTheProviderCannotDoIsGivenUpAtOnceInsteadOfRetried() {
+    SendingIp reset = sendingIp("192.0.2.10", "mail.example.com");
+    reset.getSpec().setDeletionPolicy(DeletionPolicy.Reset);
+    fake.failure = new ProviderException(ProviderException.Kind.UNSUPPORTED, "no reset here");
+    assertThat(gate.cleanup(reset, Optional.empty())).as("the finalizer may go now").isEmpty();
+    assertThat(fake.reads + fake.resets).isEqualTo(1);
+  }
+
   // --- fixtures
 
   static ReverseDnsProvider provider() {

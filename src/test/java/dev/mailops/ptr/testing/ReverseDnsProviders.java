@@ -39,6 +39,39 @@ public final class ReverseDnsProviders {
     return spec;
   }
 
+  /** Azure subscription {@code subscriptionId}, Resource Manager and Entra ID both at {@code endpoint}. */
+  public static ReverseDnsProviderSpec azure(String subscriptionId, URI endpoint, String secretNs, String secretName,
+      List<String> allowedCidrs) {
+    var spec = new ReverseDnsProviderSpec();
+    spec.setAllowedCidrs(allowedCidrs);
+    var azure = new ReverseDnsProviderSpec.AzureProvider();
+    azure.setSubscriptionId(subscriptionId);
+    azure.setEndpoint(endpoint.toString());
+    azure.setAuthorityHost(endpoint.toString());
+    azure.setCredentialsSecretRef(secretRef(secretNs, secretName));
+    spec.setAzure(azure);
+    return spec;
+  }
+
+  /** DigitalOcean at {@code endpoint}, token from Secret {@code secretName} in {@code secretNs}. */
+  public static ReverseDnsProviderSpec digitalocean(URI endpoint, String secretNs, String secretName,
+      List<String> allowedCidrs) {
+    var spec = new ReverseDnsProviderSpec();
+    spec.setAllowedCidrs(allowedCidrs);
+    var digitalocean = new ReverseDnsProviderSpec.DigitalOceanProvider();
+    digitalocean.setEndpoint(endpoint.toString());
+    digitalocean.setTokenSecretRef(secretRef(secretNs, secretName));
+    spec.setDigitalocean(digitalocean);
+    return spec;
+  }
+
+  private static ReverseDnsProviderSpec.SecretRef secretRef(String namespace, String name) {
+    var ref = new ReverseDnsProviderSpec.SecretRef();
+    ref.setNamespace(namespace);
+    ref.setName(name);
+    return ref;
+  }
+
   /** The same spec, usable only by namespaces labelled team={@code team}. */
   public static ReverseDnsProviderSpec forTeam(ReverseDnsProviderSpec spec, String team) {
     spec.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels("team", team).build());
