@@ -3,6 +3,7 @@ package dev.mailops.ptr.operator;
 import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.provider.aws.AwsProviderFactory;
 import dev.mailops.ptr.provider.gcp.GcpProviderFactory;
+import dev.mailops.ptr.provider.hetzner.HetznerProviderFactory;
 import dev.mailops.ptr.provider.rfc2136.Rfc2136ProviderFactory;
 import dev.mailops.ptr.provider.rfc2136.Rfc2136PtrProvider;
 import java.time.Duration;
@@ -16,6 +17,7 @@ public final class ShippedProviders {
     return PtrProviders.none()
         .with(Rfc2136PtrProvider.TYPE, new Rfc2136ProviderFactory(dnsTimeout))
         .with(AwsProviderFactory.TYPE, new AwsProviderFactory())
-        .with(GcpProviderFactory.TYPE, new GcpProviderFactory());
+        .with(GcpProviderFactory.TYPE, new GcpProviderFactory())
+        .with(HetznerProviderFactory.TYPE, new HetznerProviderFactory());
   }
 }

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
+import io.fabric8.kubernetes.api.model.Condition;
 
 /** Building ReverseDnsProviders for the cloud test servers in tests. */
 public final class ReverseDnsProviders {
@@ -39,6 +41,24 @@ public final class ReverseDnsProviders {
     return spec;
   }
 
+  /** A spec with only its allowedCidrs set. */
+  public static ReverseDnsProviderSpec base(List<String> allowedCidrs) {
+    var spec = new ReverseDnsProviderSpec();
+    spec.setAllowedCidrs(allowedCidrs);
+    return spec;
+  }
+
+  /** A hoster block at {@code endpoint} with credentials from Secret {@code secretName} in {@code secretNs}. */
+  public static <T extends ReverseDnsProviderSpec.HosterProvider> T hoster(T block, URI endpoint, String secretNs,
+      String secretName) {
+    block.setEndpoint(endpoint.toString());
+    var ref = new ReverseDnsProviderSpec.SecretRef();
+    ref.setNamespace(secretNs);
+    ref.setName(secretName);
+    block.setCredentialsSecretRef(ref);
+    return block;
+  }
+
   /** The same spec, usable only by namespaces labelled team={@code team}. */
   public static ReverseDnsProviderSpec forTeam(ReverseDnsProviderSpec spec, String team) {
     spec.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels("team", team).build());
@@ -50,5 +70,13 @@ public final class ReverseDnsProviders {
     resource.getMetadata().setName(name);
     resource.setSpec(spec);
     return client.resources(ReverseDnsProvider.class).resource(resource).create();
+  }
+
+  /** The ReverseDnsProvider's Ready condition, empty while there is none. */
+  public static Optional<Condition> ready(KubernetesClient client, String name) {
+    ReverseDnsProvider provider = client.resources(ReverseDnsProvider.class).withName(name).get();
+    return provider == null || provider.getStatus() == null || provider.getStatus().getConditions() == null
+        ? Optional.empty()
+        : provider.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
   }
 }
