@@ -4,8 +4,12 @@ import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.provider.aws.AwsProviderFactory;
 import dev.mailops.ptr.provider.gcp.GcpProviderFactory;
 import dev.mailops.ptr.provider.hetzner.HetznerProviderFactory;
+import dev.mailops.ptr.provider.linode.LinodeProviderFactory;
+import dev.mailops.ptr.provider.ovh.OvhProviderFactory;
 import dev.mailops.ptr.provider.rfc2136.Rfc2136ProviderFactory;
 import dev.mailops.ptr.provider.rfc2136.Rfc2136PtrProvider;
+import dev.mailops.ptr.provider.scaleway.ScalewayProviderFactory;
+import dev.mailops.ptr.provider.vultr.VultrProviderFactory;
 import java.time.Duration;
 
 /** The provider types this operator ships: adding one is one line here. */
@@ -18,6 +22,10 @@ public final class ShippedProviders {
         .with(Rfc2136PtrProvider.TYPE, new Rfc2136ProviderFactory(dnsTimeout))
         .with(AwsProviderFactory.TYPE, new AwsProviderFactory())
         .with(GcpProviderFactory.TYPE, new GcpProviderFactory())
-        .with(HetznerProviderFactory.TYPE, new HetznerProviderFactory());
+        .with(HetznerProviderFactory.TYPE, new HetznerProviderFactory())
+        .with(LinodeProviderFactory.TYPE, new LinodeProviderFactory())
+        .with(VultrProviderFactory.TYPE, new VultrProviderFactory())
+        .with(ScalewayProviderFactory.TYPE, new ScalewayProviderFactory())
+        .with(OvhProviderFactory.TYPE, new OvhProviderFactory());
   }
 }

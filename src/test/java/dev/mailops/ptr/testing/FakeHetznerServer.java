@@ -44,7 +44,6 @@ public final class FakeHetznerServer extends FakeHosterServer {
   private final String token;
   private final List<Resource> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<Long, Action> actions = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> writes = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong(4711);
   private volatile int pendingPolls;
 
@@ -57,16 +56,9 @@ public final class FakeHetznerServer extends FakeHosterServer {
   }
 
   @Override
-  public String type() {
-    return "hetzner";
-  }
-
-  @Override
   public ReverseDnsProviderSpec spec(String secretNs, String secretName, List<String> allowedCidrs) {
-    var spec = ReverseDnsProviders.base(allowedCidrs);
-    spec.setHetzner(ReverseDnsProviders.hoster(new ReverseDnsProviderSpec.HosterProvider(), endpoint(), secretNs,
-        secretName));
-    return spec;
+    return ReverseDnsProviders.hosted(allowedCidrs, ReverseDnsProviderSpec::setHetzner,
+        new ReverseDnsProviderSpec.HosterProvider(), endpoint(), secretNs, secretName);
   }
 
   @Override
@@ -91,7 +83,7 @@ public final class FakeHetznerServer extends FakeHosterServer {
   private void add(String collection, String ip) {
     InetAddress address = IpAddresses.parse(ip);
     Resource r = new Resource(collection, ids.incrementAndGet(), address instanceof Inet6Address
-        && !collection.equals("load_balancers") ? network64(address) + "/64" : ip);
+        && !collection.equals("load_balancers") ? network64(ip) + "/64" : ip);
     if (!(address instanceof Inet6Address)) {
       r.ptrs.put(ip, defaultPtr(ip).orElseThrow());
     }
@@ -116,12 +108,6 @@ public final class FakeHetznerServer extends FakeHosterServer {
     }
     String[] o = ip.split("\\.");
     return Optional.of("static." + o[3] + "." + o[2] + "." + o[1] + "." + o[0] + ".clients.your-server.de");
-  }
-
-  @Override
-  public int writes(String ip) {
-    AtomicLong n = writes.get(canonical(ip));
-    return n == null ? 0 : (int) n.get();
   }
 
   @Override
@@ -233,7 +219,7 @@ public final class FakeHetznerServer extends FakeHosterServer {
     if (r.ip.contains("/") ? !IpAddresses.inCidr(address, r.ip) : !IpAddresses.parse(r.ip).equals(address)) {
       return invalidInput("ip", "IP does not belong to this " + collection.replaceAll("s$", ""));
     }
-    writes.computeIfAbsent(canonical(ip), k -> new AtomicLong()).incrementAndGet();
+    wrote(canonical(ip));
     if (value == null) {
       value = defaultPtr(ip).orElse(null);
     }
@@ -265,22 +251,6 @@ public final class FakeHetznerServer extends FakeHosterServer {
     InetAddress address = IpAddresses.parse(ip);
     return resources.stream().filter(r -> r.ip.contains("/") ? IpAddresses.inCidr(address, r.ip)
         : IpAddresses.parse(r.ip).equals(address)).findFirst();
-  }
-
-  private static String canonical(String ip) {
-    return IpAddresses.format(IpAddresses.parse(ip));
-  }
-
-  private static String network64(InetAddress address) {
-    byte[] b = address.getAddress();
-    for (int i = 8; i < 16; i++) {
-      b[i] = 0;
-    }
-    try {
-      return IpAddresses.format(InetAddress.getByAddress(b));
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static Reply invalidInput(String field, String message) {

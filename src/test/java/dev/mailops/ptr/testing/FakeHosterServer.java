@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.mailops.ptr.api.ReverseDnsProviderSpec;
+import dev.mailops.ptr.verify.IpAddresses;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -52,8 +53,8 @@ public abstract class FakeHosterServer implements AutoCloseable {
     }
   }
 
-  /** One request as received. */
-  public record Request(String method, String path, Map<String, String> query, String rawBody, JsonNode body,
+  /** One request as received; target is the raw path and query. */
+  public record Request(String method, String target, String path, Map<String, String> query, String rawBody, JsonNode body,
       Map<String, List<String>> headers) {
     public String header(String name) {
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
@@ -96,14 +97,18 @@ public abstract class FakeHosterServer implements AutoCloseable {
   private final InjectedFailures<Failure> failures = new InjectedFailures<>();
   private final Map<String, String> forwardRecords = new ConcurrentHashMap<>();
   private final String root;
+  private final String type;
+  private final Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
   private volatile String neverOnWire;
   private volatile boolean secretSeen;
 
   /** @param root the API's path prefix, e.g. /v1 */
-  protected FakeHosterServer(String name, String root) throws IOException {
+  /** @param type the provider type it stands in for, e.g. hetzner */
+  protected FakeHosterServer(String type, String root) throws IOException {
+    this.type = type;
     this.root = root;
     executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-" + name);
+      Thread t = new Thread(r, "fake-" + type);
       t.setDaemon(true);
       return t;
     });
@@ -111,6 +116,11 @@ public abstract class FakeHosterServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
+  }
+
+  /** The scheme, host and port requests arrive at. */
+  protected String origin() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** The API root to put in the ReverseDnsProvider's endpoint. */
@@ -121,7 +131,9 @@ public abstract class FakeHosterServer implements AutoCloseable {
   // --- the test contract ---------------------------------------------------------------------------------------
 
   /** The provider type name of the ReverseDnsProvider spec. */
-  public abstract String type();
+  public String type() {
+    return type;
+  }
 
   /** A ReverseDnsProvider spec pointing here, credentials from Secret {@code secretName} in {@code secretNs}. */
   public abstract ReverseDnsProviderSpec spec(String secretNs, String secretName, List<String> allowedCidrs);
@@ -142,7 +154,31 @@ public abstract class FakeHosterServer implements AutoCloseable {
   public abstract Optional<String> defaultPtr(String ip);
 
   /** How many PTR writes (set or reset) reached this server for the IP, successful or not. */
-  public abstract int writes(String ip);
+  public int writes(String ip) {
+    AtomicInteger n = writes.get(canonical(ip));
+    return n == null ? 0 : n.get();
+  }
+
+  /** Counts one PTR write for the IP. */
+  protected void wrote(String ip) {
+    writes.computeIfAbsent(canonical(ip), k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  /** The canonical text of an IP literal. */
+  protected static String canonical(String ip) {
+    return IpAddresses.format(IpAddresses.parse(ip));
+  }
+
+  /** The /64 network an IPv6 address lies in, as text without the prefix length. */
+  protected static String network64(String ip) {
+    byte[] b = IpAddresses.parse(ip).getAddress();
+    java.util.Arrays.fill(b, 8, 16, (byte) 0);
+    try {
+      return IpAddresses.format(InetAddress.getByAddress(b));
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** Whether the provider itself refuses a name that does not resolve to the IP. */
   public boolean checksForwardRecord() {
@@ -251,7 +287,8 @@ public abstract class FakeHosterServer implements AutoCloseable {
           body = MissingNode.getInstance();
         }
       }
-      Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+      Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+          exchange.getRequestURI().getRawPath(),
           query(exchange.getRequestURI().getRawQuery()), raw, body, headers);
       requests.add(request);
       calls.computeIfAbsent(callName(request), c -> new AtomicInteger()).incrementAndGet();

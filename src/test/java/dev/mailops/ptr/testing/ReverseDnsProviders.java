@@ -48,6 +48,15 @@ public final class ReverseDnsProviders {
     return spec;
   }
 
+  /** A spec with one hoster block, put in place by {@code setter} (e.g. ReverseDnsProviderSpec::setLinode). */
+  public static <T extends ReverseDnsProviderSpec.HosterProvider> ReverseDnsProviderSpec hosted(List<String> allowedCidrs,
+      java.util.function.BiConsumer<ReverseDnsProviderSpec, T> setter, T block, URI endpoint, String secretNs,
+      String secretName) {
+    var spec = base(allowedCidrs);
+    setter.accept(spec, hoster(block, endpoint, secretNs, secretName));
+    return spec;
+  }
+
   /** A hoster block at {@code endpoint} with credentials from Secret {@code secretName} in {@code secretNs}. */
   public static <T extends ReverseDnsProviderSpec.HosterProvider> T hoster(T block, URI endpoint, String secretNs,
       String secretName) {

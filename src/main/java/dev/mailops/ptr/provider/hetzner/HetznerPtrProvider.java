@@ -160,11 +160,7 @@ public final class HetznerPtrProvider implements PtrProvider {
   }
 
   private JsonNode get(String path, String what) throws ProviderException {
-    JsonApi.Response response = api.call("GET", path, null);
-    if (!response.ok()) {
-      throw api.failure(response, what, AUTH_ADVICE);
-    }
-    return response.body();
+    return api.expectOk("GET", path, null, what, AUTH_ADVICE);
   }
 
   /** Hetzner's error body: {@code {"error": {"code", "message", "details"}}}. */

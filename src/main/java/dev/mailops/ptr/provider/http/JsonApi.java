@@ -113,10 +113,11 @@ public final class JsonApi {
   }
 
   /** Like {@link #call} but a non-2xx answer throws, classified by {@link #failure}. */
-  public JsonNode expectOk(String method, String pathAndQuery, Object body, String what) throws ProviderException {
+  public JsonNode expectOk(String method, String pathAndQuery, Object body, String what, String authAdvice)
+      throws ProviderException {
     Response response = call(method, pathAndQuery, body);
     if (!response.ok()) {
-      throw failure(response, what, null);
+      throw failure(response, what, authAdvice);
     }
     return response.body();
   }
@@ -168,6 +169,13 @@ public final class JsonApi {
   private static String pathOnly(String pathAndQuery) {
     int q = pathAndQuery.indexOf('?');
     return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+  }
+
+  /** An API with bearer token authentication (Hetzner, Linode, Vultr) at its public root or the test endpoint. */
+  public static JsonApi withBearer(String provider, String endpoint, String publicApi, String token,
+      Function<JsonNode, String> errorText) {
+    return new JsonApi(provider, base(endpoint, publicApi), DEFAULT_CALL_TIMEOUT, bearer(token), errorText,
+        List.of(token));
   }
 
   /** Bearer token authentication (Hetzner, Linode, Vultr). */
