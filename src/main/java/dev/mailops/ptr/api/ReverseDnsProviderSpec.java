@@ -8,9 +8,9 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
 import java.util.Optional;
 
-@ValidationRule(value = "[has(self.aws), has(self.gcp), has(self.rfc2136), has(self.azure), has(self.digitalocean)]"
-    + ".filter(x, x).size() == 1",
-    message = "exactly one of aws, gcp, rfc2136, azure or digitalocean must be set")
+@ValidationRule(value = "[has(self.aws), has(self.gcp), has(self.rfc2136), has(self.azure), has(self.digitalocean), "
+    + "has(self.hetzner), has(self.linode), has(self.vultr), has(self.scaleway), has(self.ovh)].filter(x, x).size() == 1",
+    message = "exactly one of aws, gcp, rfc2136, azure, digitalocean, hetzner, linode, vultr, scaleway or ovh must be set")
 public class ReverseDnsProviderSpec {
 
   @Required
@@ -28,6 +28,11 @@ public class ReverseDnsProviderSpec {
   private Rfc2136Provider rfc2136;
   private AzureProvider azure;
   private DigitalOceanProvider digitalocean;
+  private HosterProvider hetzner;
+  private HosterProvider linode;
+  private HosterProvider vultr;
+  private ScalewayProvider scaleway;
+  private OvhProvider ovh;
 
   public List<String> getAllowedCidrs() { return allowedCidrs; }
   public void setAllowedCidrs(List<String> allowedCidrs) { this.allowedCidrs = allowedCidrs; }
@@ -43,8 +48,24 @@ public class ReverseDnsProviderSpec {
   public void setAzure(AzureProvider azure) { this.azure = azure; }
   public DigitalOceanProvider getDigitalocean() { return digitalocean; }
   public void setDigitalocean(DigitalOceanProvider digitalocean) { this.digitalocean = digitalocean; }
+  public HosterProvider getHetzner() { return hetzner; }
+  public void setHetzner(HosterProvider hetzner) { this.hetzner = hetzner; }
+  public HosterProvider getLinode() { return linode; }
+  public void setLinode(HosterProvider linode) { this.linode = linode; }
+  public HosterProvider getVultr() { return vultr; }
+  public void setVultr(HosterProvider vultr) { this.vultr = vultr; }
+  public ScalewayProvider getScaleway() { return scaleway; }
+  public void setScaleway(ScalewayProvider scaleway) { this.scaleway = scaleway; }
+  public OvhProvider getOvh() { return ovh; }
+  public void setOvh(OvhProvider ovh) { this.ovh = ovh; }
 
-  /** The provider type, named after the one block that is set: aws, gcp, rfc2136, azure, digitalocean; "unknown" when none is. */
+  /** The hoster block that is set (hetzner, linode, vultr, scaleway, ovh), if one is. */
+  private Optional<HosterProvider> hoster() {
+    return java.util.stream.Stream.of(hetzner, linode, vultr, scaleway, ovh).filter(java.util.Objects::nonNull)
+        .findFirst();
+  }
+
+  /** The provider type, named after the one block that is set: aws, gcp, rfc2136, azure, digitalocean, hetzner, ...; "unknown" when none is. */
   public String type() {
     if (aws != null) {
       return "aws";
@@ -61,7 +82,8 @@ public class ReverseDnsProviderSpec {
     if (digitalocean != null) {
       return "digitalocean";
     }
-    return "unknown";
+    return hetzner != null ? "hetzner" : linode != null ? "linode" : vultr != null ? "vultr"
+        : scaleway != null ? "scaleway" : ovh != null ? "ovh" : "unknown";
   }
 
   /** The Secret holding this provider's credentials, when it names one. */
@@ -81,7 +103,7 @@ public class ReverseDnsProviderSpec {
     if (digitalocean != null) {
       return Optional.ofNullable(digitalocean.getTokenSecretRef());
     }
-    return Optional.empty();
+    return hoster().map(HosterProvider::getCredentialsSecretRef);
   }
 
   /** AWS Elastic IPs through EC2 (ModifyAddressAttribute). */
@@ -227,6 +249,47 @@ public class ReverseDnsProviderSpec {
     public void setTsigKeyName(String tsigKeyName) { this.tsigKeyName = tsigKeyName; }
     public String getTsigAlgorithm() { return tsigAlgorithm; }
     public void setTsigAlgorithm(String tsigAlgorithm) { this.tsigAlgorithm = tsigAlgorithm; }
+  }
+
+  /** A hoster's API with a token from a Secret (hetzner, linode, vultr: key token). */
+  public static class HosterProvider {
+    @Required
+    @JsonPropertyDescription("Secret with the API credentials: key token (hetzner, linode, vultr), secretKey "
+        + "(scaleway), applicationKey, applicationSecret and consumerKey (ovh).")
+    private SecretRef credentialsSecretRef;
+    @Size(max = 2048)
+    @io.fabric8.generator.annotation.Pattern("^(https?://.+)?$")
+    @ValidationRule(value = "self == '' || (isURL(self) && url(self).getScheme() in ['http', 'https'])",
+        message = "must be an http or https URL such as https://api.hetzner.cloud/v1")
+    @JsonPropertyDescription("Overrides the API root (tests only); absent: the provider's public API.")
+    private String endpoint;
+
+    public SecretRef getCredentialsSecretRef() { return credentialsSecretRef; }
+    public void setCredentialsSecretRef(SecretRef credentialsSecretRef) { this.credentialsSecretRef = credentialsSecretRef; }
+    public String getEndpoint() { return endpoint; }
+    public void setEndpoint(String endpoint) { this.endpoint = endpoint; }
+  }
+
+  /** Scaleway Instance flexible IPs of one zone. */
+  public static class ScalewayProvider extends HosterProvider {
+    @Required
+    @io.fabric8.generator.annotation.Pattern("^[a-z]{2}-[a-z]{3}-[0-9]$")
+    @JsonPropertyDescription("The zone holding the flexible IPs, e.g. fr-par-1.")
+    private String zone;
+
+    public String getZone() { return zone; }
+    public void setZone(String zone) { this.zone = zone; }
+  }
+
+  /** OVHcloud IP blocks, through one of its API regions. */
+  public static class OvhProvider extends HosterProvider {
+    @io.fabric8.generator.annotation.Default("ovh-eu")
+    @io.fabric8.generator.annotation.Pattern("^ovh-(eu|ca|us)$")
+    @JsonPropertyDescription("The API region: ovh-eu (default), ovh-ca or ovh-us.")
+    private String region;
+
+    public String getRegion() { return region; }
+    public void setRegion(String region) { this.region = region; }
   }
 
   /** A Secret the operator may read: only in its own namespace (it has no RBAC elsewhere). */

@@ -26,32 +26,7 @@ final class ProviderRules {
   }
 
   static boolean inCidr(InetAddress ip, String cidr) {
-    int slash = cidr.indexOf('/');
-    InetAddress network;
-    int prefix;
-    try {
-      network = IpAddresses.parse(slash < 0 ? cidr : cidr.substring(0, slash));
-      prefix = slash < 0 ? network.getAddress().length * 8 : Integer.parseInt(cidr.substring(slash + 1));
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-    byte[] a = ip.getAddress();
-    byte[] n = network.getAddress();
-    if (a.length != n.length || prefix < 0 || prefix > a.length * 8) {
-      return false;
-    }
-    int full = prefix / 8;
-    for (int i = 0; i < full; i++) {
-      if (a[i] != n[i]) {
-        return false;
-      }
-    }
-    int rest = prefix % 8;
-    if (rest == 0) {
-      return true;
-    }
-    int mask = (0xff << (8 - rest)) & 0xff;
-    return (a[full] & mask) == (n[full] & mask);
+    return IpAddresses.inCidr(ip, cidr);
   }
 
   /**

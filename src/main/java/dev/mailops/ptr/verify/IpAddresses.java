@@ -73,4 +73,34 @@ public final class IpAddresses {
   public static String format(InetAddress address) {
     return com.google.common.net.InetAddresses.toAddrString(address);
   }
+
+  /** Whether ip lies in the CIDR (an address alone is a full-length prefix; other family or malformed: false). */
+  public static boolean inCidr(InetAddress ip, String cidr) {
+    int slash = cidr.indexOf('/');
+    InetAddress network;
+    int prefix;
+    try {
+      network = parse(slash < 0 ? cidr : cidr.substring(0, slash));
+      prefix = slash < 0 ? network.getAddress().length * 8 : Integer.parseInt(cidr.substring(slash + 1));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    byte[] a = ip.getAddress();
+    byte[] n = network.getAddress();
+    if (a.length != n.length || prefix < 0 || prefix > a.length * 8) {
+      return false;
+    }
+    int full = prefix / 8;
+    for (int i = 0; i < full; i++) {
+      if (a[i] != n[i]) {
+        return false;
+      }
+    }
+    int rest = prefix % 8;
+    if (rest == 0) {
+      return true;
+    }
+    int mask = (0xff << (8 - rest)) & 0xff;
+    return (a[full] & mask) == (n[full] & mask);
+  }
 }

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
+import io.fabric8.kubernetes.api.model.Condition;
 
 /** Building ReverseDnsProviders for the cloud test servers in tests. */
 public final class ReverseDnsProviders {
@@ -72,6 +74,33 @@ public final class ReverseDnsProviders {
     return ref;
   }
 
+  /** A spec with only its allowedCidrs set. */
+  public static ReverseDnsProviderSpec base(List<String> allowedCidrs) {
+    var spec = new ReverseDnsProviderSpec();
+    spec.setAllowedCidrs(allowedCidrs);
+    return spec;
+  }
+
+  /** A spec with one hoster block, put in place by {@code setter} (e.g. ReverseDnsProviderSpec::setLinode). */
+  public static <T extends ReverseDnsProviderSpec.HosterProvider> ReverseDnsProviderSpec hosted(List<String> allowedCidrs,
+      java.util.function.BiConsumer<ReverseDnsProviderSpec, T> setter, T block, URI endpoint, String secretNs,
+      String secretName) {
+    var spec = base(allowedCidrs);
+    setter.accept(spec, hoster(block, endpoint, secretNs, secretName));
+    return spec;
+  }
+
+  /** A hoster block at {@code endpoint} with credentials from Secret {@code secretName} in {@code secretNs}. */
+  public static <T extends ReverseDnsProviderSpec.HosterProvider> T hoster(T block, URI endpoint, String secretNs,
+      String secretName) {
+    block.setEndpoint(endpoint.toString());
+    var ref = new ReverseDnsProviderSpec.SecretRef();
+    ref.setNamespace(secretNs);
+    ref.setName(secretName);
+    block.setCredentialsSecretRef(ref);
+    return block;
+  }
+
   /** The same spec, usable only by namespaces labelled team={@code team}. */
   public static ReverseDnsProviderSpec forTeam(ReverseDnsProviderSpec spec, String team) {
     spec.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels("team", team).build());
@@ -83,5 +112,13 @@ public final class ReverseDnsProviders {
     resource.getMetadata().setName(name);
     resource.setSpec(spec);
     return client.resources(ReverseDnsProvider.class).resource(resource).create();
+  }
+
+  /** The ReverseDnsProvider's Ready condition, empty while there is none. */
+  public static Optional<Condition> ready(KubernetesClient client, String name) {
+    ReverseDnsProvider provider = client.resources(ReverseDnsProvider.class).withName(name).get();
+    return provider == null || provider.getStatus() == null || provider.getStatus().getConditions() == null
+        ? Optional.empty()
+        : provider.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
   }
 }

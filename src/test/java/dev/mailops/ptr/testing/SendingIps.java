@@ -1,5 +1,6 @@
 package dev.mailops.ptr.testing;
 
+import dev.mailops.ptr.api.ProviderState;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpSpec;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -34,5 +35,18 @@ public final class SendingIps {
     SendingIp sip = client.resources(SendingIp.class).inNamespace(namespace).withName(name).get();
     return sip == null || sip.getStatus() == null ? Optional.empty()
         : sip.getStatus().condition("Ready").map(Condition::getStatus);
+  }
+
+  /** One condition of the SendingIp's status, empty while there is none. */
+  public static Optional<Condition> condition(KubernetesClient client, String namespace, String name, String type) {
+    SendingIp sip = client.resources(SendingIp.class).inNamespace(namespace).withName(name).get();
+    return sip == null || sip.getStatus() == null ? Optional.empty() : sip.getStatus().condition(type);
+  }
+
+  /** What the status says the provider holds, empty while nothing is recorded. */
+  public static Optional<ProviderState> providerState(KubernetesClient client, String namespace, String name) {
+    SendingIp sip = client.resources(SendingIp.class).inNamespace(namespace).withName(name).get();
+    return sip == null || sip.getStatus() == null ? Optional.empty()
+        : Optional.ofNullable(sip.getStatus().getProvider());
   }
 }
