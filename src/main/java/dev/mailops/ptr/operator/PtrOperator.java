@@ -33,6 +33,7 @@ public final class PtrOperator implements AutoCloseable {
   private final OperatorSettings settings;
   private volatile boolean closing;
   private final ProviderInstances providerInstances;
+  private final OwnerDiscovery owners;
 
   /** Without provider support beyond the given gate (ProviderGate.NONE: verification only). */
   public PtrOperator(KubernetesClient client, OperatorSettings settings, ProviderGate providerGate,
@@ -77,7 +78,9 @@ public final class PtrOperator implements AutoCloseable {
     this.events = new SendingIpEvents(client, clock, "ptr-operator");
     ProviderGate providerGate = instances == null ? gate
         : new DefaultProviderGate(client, instances, settings.providers(), clock, events);
-    var reconciler = new SendingIpReconciler(verifier, providerGate, new StatusAggregator(), events, settings, clock);
+    this.owners = new OwnerDiscovery(settings.owner(), clock);
+    var reconciler = new SendingIpReconciler(verifier, providerGate, new StatusAggregator(), events, settings, clock,
+        owners);
     metrics.countSendingIpsFrom(reconciler::cachedSendingIps);
     operator.register(reconciler, config -> {
       // The informer cache holds every SendingIp; their managedFields (server-side apply bookkeeping, which
@@ -111,6 +114,11 @@ public final class PtrOperator implements AutoCloseable {
 
   public OperatorMetrics metrics() {
     return metrics;
+  }
+
+  /** Owner discovery (off unless settings.owner() enables it). */
+  public OwnerDiscovery ownerDiscovery() {
+    return owners;
   }
 
   public int healthPort() {
@@ -181,6 +189,7 @@ public final class PtrOperator implements AutoCloseable {
       health.close();
       events.close();
       verifier.close();
+      owners.close();
       if (providerInstances != null) {
         providerInstances.close();
       }

@@ -7,6 +7,7 @@ import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.status.InvalidSpec;
 import dev.mailops.ptr.status.ProviderSync;
 import dev.mailops.ptr.status.StatusAggregator;
+import dev.mailops.ptr.api.OwnerStatus;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpStatus;
 import dev.mailops.ptr.verify.IpAddresses;
@@ -55,9 +56,18 @@ public class SendingIpReconciler implements Reconciler<SendingIp>, Cleaner<Sendi
   private volatile io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache<SendingIp> cache;
   /** Consecutive temporary DNS failures per UID, for backoff; losing it on restart only resets the backoff. */
   private final Map<String, Integer> failureStreaks = new ConcurrentHashMap<>();
+  /** Owner discovery: its own threads; reconcile only reads its latest answer. */
+  private final OwnerDiscovery owners;
 
   public SendingIpReconciler(Verifier verifier, ProviderGate providerGate, StatusAggregator aggregator,
       SendingIpEvents events, OperatorSettings settings, Clock clock) {
+    this(verifier, providerGate, aggregator, events, settings, clock,
+        new OwnerDiscovery(dev.mailops.ptr.owner.OwnerSettings.disabled(), clock));
+  }
+
+  public SendingIpReconciler(Verifier verifier, ProviderGate providerGate, StatusAggregator aggregator,
+      SendingIpEvents events, OperatorSettings settings, Clock clock, OwnerDiscovery owners) {
+    this.owners = owners;
     this.verifier = verifier;
     this.providerGate = providerGate;
     this.aggregator = aggregator;
@@ -72,7 +82,11 @@ public class SendingIpReconciler implements Reconciler<SendingIp>, Cleaner<Sendi
     context.getPrimaryCache().addIndexer(IP_INDEX, resource -> ipKey(resource).map(List::of).orElse(List.of()));
     cache = context.getPrimaryCache();
     // the provider gate's own sources (ReverseDnsProviders, mapped back to the SendingIps that reference them)
-    return new ArrayList<>(providerGate.eventSources(context));
+    List<EventSource<?, SendingIp>> sources = new ArrayList<>(providerGate.eventSources(context));
+    if (owners.enabled()) {
+      sources.add(owners.eventSource()); // a changed owner answer reconciles the SendingIps showing it
+    }
+    return sources;
   }
 
   /**
@@ -82,6 +96,7 @@ public class SendingIpReconciler implements Reconciler<SendingIp>, Cleaner<Sendi
   @Override
   public DeleteControl cleanup(SendingIp resource, Context<SendingIp> context) {
     failureStreaks.remove(resource.getMetadata().getUid());
+    owners.forget(resource);
     return providerGate.cleanup(resource)
         .map(delay -> DeleteControl.noFinalizerRemoval().rescheduleAfter(delay.toMillis()))
         .orElseGet(DeleteControl::defaultDelete);
@@ -126,8 +141,9 @@ public class SendingIpReconciler implements Reconciler<SendingIp>, Cleaner<Sendi
           + " claims this IP first; the provider is not called for this one", null);
     }
 
+    OwnerStatus owner = owners.current(resource, request.ip()); // the latest answer; never waits for a lookup
     SendingIpStatus status = aggregator.aggregate(
-        new StatusAggregator.Input(verification, generation, provider, duplicateOf, previous, now));
+        new StatusAggregator.Input(verification, generation, provider, duplicateOf, previous, now, owner));
 
     Duration next;
     String uid = resource.getMetadata().getUid();
