@@ -48,6 +48,7 @@ public final class OwnerDiscovery implements AutoCloseable {
   private final Map<String, Set<ResourceID>> shownBy = new ConcurrentHashMap<>();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final AtomicInteger lookups = new AtomicInteger();
+  private final AtomicInteger reused = new AtomicInteger();
 
   public OwnerDiscovery(OwnerSettings settings, Clock clock) {
     this.settings = settings;
@@ -76,6 +77,11 @@ public final class OwnerDiscovery implements AutoCloseable {
     return lookups.get();
   }
 
+  /** Answers taken back from status.owner (written before a restart) instead of being looked up. */
+  public int answersReusedFromStatus() {
+    return reused.get();
+  }
+
   /**
    * The answer to show for this SendingIp now (null while none is known); asks for a fresh one in the background
    * when there is none or it is older than the cache time. Never waits.
@@ -90,6 +96,7 @@ public final class OwnerDiscovery implements AutoCloseable {
     if (known == null) {
       known = fromPreviousStatus(resource, ip).orElse(null);
       if (known != null) {
+        reused.incrementAndGet();
         latest.putIfAbsent(key, known);
         resolver.remember(ownerOf(known), checkedAt(known));
       }
