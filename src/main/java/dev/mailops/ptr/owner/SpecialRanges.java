@@ -39,8 +39,8 @@ public final class SpecialRanges {
   public static Optional<Owner> answer(InetAddress ip) {
     return RANGES.stream().filter(s -> s.range().contains(ip)).findFirst()
         .map(s -> new Owner(capitalise(s.name()), Owner.Kind.UNKNOWN, null, null, null, s.range().toString(),
-            "a " + s.name() + " address is not registered to anyone on the internet (answered without a lookup);"
-                + " its PTR is whatever DNS server you point receivers at"));
+            "a " + s.name() + " address is not registered to anyone on the internet, so no registry can name its"
+                + " owner (answered without a lookup)"));
   }
 
   private static Special special(String cidr, String name) {
