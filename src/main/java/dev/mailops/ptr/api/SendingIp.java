@@ -26,6 +26,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Iprev", jsonPath = ".status.iprev", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
     type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Owner", jsonPath = ".status.owner.name", type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
 @io.fabric8.generator.annotation.ValidationRule(value = "has(self.spec)", message = "spec is required (at least spec.ip)")
 public class SendingIp extends CustomResource<SendingIpSpec, SendingIpStatus> implements Namespaced {
   public static final String GROUP = "ptr.mailops.dev";

@@ -17,6 +17,8 @@ public class SendingIpStatus {
   private List<String> forwardAddresses = new ArrayList<>();
   private String lastCheckTime;
   private ProviderState provider;
+  /** Who controls the IP (owner discovery); absent when discovery is off or has not answered yet. */
+  private OwnerStatus owner;
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() { return observedGeneration; }
@@ -31,6 +33,8 @@ public class SendingIpStatus {
   public void setLastCheckTime(String lastCheckTime) { this.lastCheckTime = lastCheckTime; }
   public ProviderState getProvider() { return provider; }
   public void setProvider(ProviderState provider) { this.provider = provider; }
+  public OwnerStatus getOwner() { return owner; }
+  public void setOwner(OwnerStatus owner) { this.owner = owner; }
   public List<Condition> getConditions() { return conditions; }
   public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 
@@ -44,6 +48,7 @@ public class SendingIpStatus {
     return other != null && Objects.equals(observedGeneration, other.observedGeneration)
         && Objects.equals(iprev, other.iprev) && Objects.equals(ptrNames, other.ptrNames)
         && Objects.equals(forwardAddresses, other.forwardAddresses) && Objects.equals(provider, other.provider)
+        && Objects.equals(owner, other.owner)
         && Objects.equals(conditions, other.conditions);
   }
 }

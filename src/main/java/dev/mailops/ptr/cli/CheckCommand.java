@@ -1,9 +1,12 @@
 package dev.mailops.ptr.cli;
 
+import dev.mailops.ptr.owner.OwnerResolver;
+import dev.mailops.ptr.owner.OwnerSettings;
 import dev.mailops.ptr.verify.VerificationRequest;
 import dev.mailops.ptr.verify.Verifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,6 +46,9 @@ final class CheckCommand implements Callable<Integer> {
   @Mixin
   DnsOptions dns;
 
+  @Mixin
+  OwnerOptions owner;
+
   @Spec
   CommandSpec spec;
 
@@ -72,8 +78,16 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     List<CheckReport.Result> results;
-    try (Verifier verifier = new Verifier(dns.settings())) {
-      results = new CheckReport(verifier).run(items);
+    OwnerSettings ownerSettings;
+    try {
+      ownerSettings = owner.settings();
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return Main.BAD_INPUT;
+    }
+    try (Verifier verifier = new Verifier(dns.settings());
+        OwnerResolver owners = ownerSettings.enabled() ? new OwnerResolver(ownerSettings, Clock.systemUTC()) : null) {
+      results = new CheckReport(verifier, owners).run(items);
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       return Main.BAD_INPUT;

@@ -3,6 +3,7 @@ package dev.mailops.ptr.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mailops.ptr.api.OwnerStatus;
 import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.verify.IpAddresses;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -44,7 +45,25 @@ final class CheckOutput {
       conditions.add(json);
     }
     o.put("conditions", conditions);
+    if (r.status().getOwner() != null) {
+      o.put("owner", JSON.convertValue(r.status().getOwner(), Map.class));
+    }
     return o;
+  }
+
+  /** "Example Hosting GmbH (hoster; 185.199.0.0/16; contact ...; RDAP ...; ReverseDnsProvider type hetzner)". */
+  private static String ownerLine(OwnerStatus owner) {
+    List<String> details = new ArrayList<>();
+    details.add(owner.getKind());
+    for (String[] part : new String[][] {{"", owner.getNetwork()}, {"contact ", owner.getContact()},
+        {"RDAP ", owner.getRdap()}, {"ReverseDnsProvider type ", owner.getProviderType()}}) {
+      if (part[1] != null) {
+        details.add(part[0] + part[1]);
+      }
+    }
+    String name = owner.getName() != null ? owner.getName() : "unknown";
+    String line = name + " (" + String.join("; ", details) + ")";
+    return owner.getReason() != null ? line + ": " + owner.getReason() : line;
   }
 
   static String text(List<CheckReport.Result> results) {
@@ -62,6 +81,9 @@ final class CheckOutput {
       }
       r.verification().desiredHostname().ifPresent(h -> out.append(" -> ").append(h));
       out.append(": ").append(verdict).append(" (iprev=").append(r.status().getIprev()).append(")\n");
+      if (r.status().getOwner() != null) {
+        out.append("  owner: ").append(ownerLine(r.status().getOwner())).append('\n');
+      }
       for (Condition c : r.status().getConditions()) {
         String mark = switch (c.getStatus()) {
           case Conditions.TRUE -> "ok  ";

@@ -3,6 +3,9 @@ package dev.mailops.ptr.cli;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpStatus;
 import dev.mailops.ptr.status.ClaimOrder;
+import dev.mailops.ptr.api.OwnerStatus;
+import dev.mailops.ptr.operator.OwnerDiscovery;
+import dev.mailops.ptr.owner.OwnerResolver;
 import dev.mailops.ptr.status.ConditionType;
 import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.status.ProviderSync;
@@ -11,6 +14,7 @@ import dev.mailops.ptr.verify.IpAddresses;
 import dev.mailops.ptr.verify.Verification;
 import dev.mailops.ptr.verify.VerificationRequest;
 import dev.mailops.ptr.verify.Verifier;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,12 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 
 /** Runs the operator's Verifier and StatusAggregator over a batch, as the cluster would, without a cluster. */
 final class CheckReport {
   /** How many verifications are in flight at once: enough to keep a resolver busy, not enough to flood it. */
   private static final int IN_FLIGHT = 256;
+  /** Owner lookups at once: RDAP servers rate-limit. */
+  private static final int OWNER_LOOKUPS = 4;
 
   /**
    * One IP to check; {@code source} says where it came from (the IP, or file and object name); namespace and name
@@ -48,12 +56,16 @@ final class CheckReport {
 
   private final Verifier verifier;
   private final StatusAggregator aggregator = new StatusAggregator();
+  /** Null when owner discovery is off (--no-owner). */
+  private final OwnerResolver owners;
 
-  CheckReport(Verifier verifier) {
+  CheckReport(Verifier verifier, OwnerResolver owners) {
     this.verifier = verifier;
+    this.owners = owners;
   }
 
   List<Result> run(List<Item> items) {
+    Map<String, CompletableFuture<OwnerStatus>> ownerLookups = lookUpOwners(items);
     Semaphore permits = new Semaphore(IN_FLIGHT);
     List<CompletableFuture<Verification>> pending = new ArrayList<>(items.size());
     for (Item item : items) {
@@ -70,8 +82,10 @@ final class CheckReport {
       Item item = items.get(i);
       Verification verification = pending.get(i).join();
       Optional<String> winner = firstClaim(item, claims.get(IpAddresses.format(verification.ip())));
+      String ip = IpAddresses.format(verification.ip());
+      OwnerStatus owner = ownerLookups.containsKey(ip) ? ownerLookups.get(ip).join() : null;
       SendingIpStatus status = aggregator.aggregate(new StatusAggregator.Input(verification, 1L,
-          ProviderSync.noProvider(), winner, null, now));
+          ProviderSync.noProvider(), winner, null, now, owner));
       results.add(new Result(item, verification, status));
     }
     return results;
@@ -84,6 +98,26 @@ final class CheckReport {
     Item winner = ClaimOrder.winner(byClaim.keySet(), claim -> ClaimOrder.Standing.NO_PROVIDER).map(byClaim::get)
         .orElse(item);
     return winner == item ? Optional.empty() : Optional.of("SendingIp " + winner.source());
+  }
+
+  /** One lookup per distinct IP, a few at a time, beside the DNS checks (whose verdicts they never change). */
+  private Map<String, CompletableFuture<OwnerStatus>> lookUpOwners(List<Item> items) {
+    Map<String, CompletableFuture<OwnerStatus>> lookups = new HashMap<>();
+    if (owners == null) {
+      return lookups;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(OWNER_LOOKUPS, r -> {
+      Thread t = new Thread(r, "owner-lookup");
+      t.setDaemon(true);
+      return t;
+    });
+    for (Item item : items) {
+      InetAddress ip = item.request().ip();
+      lookups.computeIfAbsent(IpAddresses.format(ip), k -> CompletableFuture.supplyAsync(
+          () -> OwnerDiscovery.statusOf(owners.resolve(ip), Instant.now()), pool));
+    }
+    pool.shutdown(); // the queued lookups still run; the threads end after them
+    return lookups;
   }
 
   /** 1 if anything is not compliant, else 3 if anything is undetermined, else 0. */

@@ -26,6 +26,9 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   DnsOptions dns;
 
+  @Mixin
+  OwnerOptions owner;
+
   @Option(names = "--recheck-interval", defaultValue = "${env:PTR_RECHECK_INTERVAL:-1h}",
       description = "Default re-check interval of a SendingIp (default: ${DEFAULT-VALUE}).")
   String recheckInterval;
@@ -111,7 +114,8 @@ final class RunCommand implements Callable<Integer> {
     return new OperatorSettings(dns.settings(), interval, watched, healthPort, reconcileThreads,
         Durations.parse(duplicateRecheck), Durations.parse(statusHeartbeat), leaderElection, leaseNamespace, who)
         .withProviders(ProviderSettings.defaults(operatorNamespace)
-            .withProbeInterval(Durations.parse(providerProbeInterval)));
+            .withProbeInterval(Durations.parse(providerProbeInterval)))
+        .withOwner(owner.settings());
   }
 
   private static String hostName() {

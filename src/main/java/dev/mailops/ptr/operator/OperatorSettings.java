@@ -1,6 +1,7 @@
 package dev.mailops.ptr.operator;
 
 import dev.mailops.ptr.gate.ProviderSettings;
+import dev.mailops.ptr.owner.OwnerSettings;
 import dev.mailops.ptr.verify.DnsSettings;
 import java.time.Duration;
 import java.util.Set;
@@ -15,34 +16,41 @@ import java.util.Set;
  * @param exitOnLostLease end the process when leadership is lost, so two replicas never reconcile at once
  *     (Kubernetes restarts the pod); tests that run several instances in one JVM turn it off
  * @param providers how ReverseDnsProviders are used; its operatorNamespace is where credentials Secrets live
+ * @param owner owner discovery (RDAP, cloud ranges) for status.owner; off unless the run command turns it on
  */
 public record OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval, Set<String> namespaces,
     int healthPort, int reconcileThreads, Duration duplicateRecheck, Duration statusHeartbeat,
     boolean leaderElection, String leaseNamespace, String identity, Duration leaseDuration,
-    boolean exitOnLostLease, ProviderSettings providers) {
+    boolean exitOnLostLease, ProviderSettings providers, OwnerSettings owner) {
 
   public static final String LEASE_NAME = "ptr-operator-leader";
   public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
 
-  /** Default lease and provider settings, with the lease namespace as the operator's own namespace. */
+  /** Default lease and provider settings, owner discovery off, the lease namespace as the operator's own. */
   public OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval, Set<String> namespaces, int healthPort,
       int reconcileThreads, Duration duplicateRecheck, Duration statusHeartbeat, boolean leaderElection,
       String leaseNamespace, String identity) {
     this(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads, duplicateRecheck, statusHeartbeat,
         leaderElection, leaseNamespace, identity, DEFAULT_LEASE_DURATION, true,
-        ProviderSettings.defaults(leaseNamespace));
+        ProviderSettings.defaults(leaseNamespace), OwnerSettings.disabled());
   }
 
   /** The same settings with leader election on, in {@code namespace}, as {@code identity}. */
   public OperatorSettings withLeaderElection(String namespace, String identity, Duration leaseDuration,
       boolean exitOnLostLease) {
     return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
-        duplicateRecheck, statusHeartbeat, true, namespace, identity, leaseDuration, exitOnLostLease, providers);
+        duplicateRecheck, statusHeartbeat, true, namespace, identity, leaseDuration, exitOnLostLease, providers, owner);
   }
 
   public OperatorSettings withProviders(ProviderSettings newProviders) {
     return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
         duplicateRecheck, statusHeartbeat, leaderElection, leaseNamespace, identity, leaseDuration, exitOnLostLease,
-        newProviders);
+        newProviders, owner);
+  }
+
+  public OperatorSettings withOwner(OwnerSettings newOwner) {
+    return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
+        duplicateRecheck, statusHeartbeat, leaderElection, leaseNamespace, identity, leaseDuration, exitOnLostLease,
+        providers, newOwner);
   }
 }

@@ -34,6 +34,7 @@ public final class PtrOperator implements AutoCloseable {
   private final OperatorSettings settings;
   private volatile boolean closing;
   private final ProviderInstances providerInstances;
+  private final OwnerDiscovery owners;
 
   /** Without provider support beyond the given gate (ProviderGate.NONE: verification only). */
   public PtrOperator(KubernetesClient client, OperatorSettings settings, ProviderGate providerGate,
@@ -81,8 +82,9 @@ public final class PtrOperator implements AutoCloseable {
         : new InformerClusterView(client, settings.providers().cacheRecheck(), clock);
     ProviderGate providerGate = instances == null ? gate
         : new DefaultProviderGate(cluster, instances, settings.providers(), clock, events, state);
+    this.owners = new OwnerDiscovery(settings.owner(), clock);
     var reconciler = new SendingIpReconciler(verifier, providerGate, cluster, new StatusAggregator(), events,
-        settings, state, clock);
+        settings, state, clock, owners);
     metrics.countSendingIpsFrom(reconciler::cachedSendingIps);
     operator.register(reconciler, config -> {
       // The informer cache holds every SendingIp; their managedFields (server-side apply bookkeeping, which
@@ -116,6 +118,11 @@ public final class PtrOperator implements AutoCloseable {
 
   public OperatorMetrics metrics() {
     return metrics;
+  }
+
+  /** Owner discovery (off unless settings.owner() enables it). */
+  public OwnerDiscovery ownerDiscovery() {
+    return owners;
   }
 
   public int healthPort() {
@@ -186,6 +193,7 @@ public final class PtrOperator implements AutoCloseable {
       health.close();
       events.close();
       verifier.close();
+      owners.close();
       if (providerInstances != null) {
         providerInstances.close();
       }

@@ -12,6 +12,7 @@ import dev.mailops.ptr.status.InvalidSpec;
 import dev.mailops.ptr.status.ProviderSync;
 import dev.mailops.ptr.status.RecheckSchedule;
 import dev.mailops.ptr.status.StatusAggregator;
+import dev.mailops.ptr.api.OwnerStatus;
 import dev.mailops.ptr.verify.IpAddresses;
 import dev.mailops.ptr.verify.Verification;
 import dev.mailops.ptr.verify.VerificationRequest;
@@ -63,6 +64,8 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
   private final Clock clock;
   /** The informer cache of SendingIps, once the controller has prepared it (for metrics). */
   private volatile IndexerResourceCache<SendingIp> cache;
+  /** Owner discovery: its own threads; reconcile only reads its latest answer. */
+  private final OwnerDiscovery owners;
 
   /**
    * @param cluster the ReverseDnsProvider informer the gate reads, registered with this controller (null without
@@ -70,7 +73,8 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
    */
   public SendingIpReconciler(Verifier verifier, ProviderGate providerGate, InformerClusterView cluster,
       StatusAggregator aggregator, SendingIpEvents events, OperatorSettings settings, PerObjectState state,
-      Clock clock) {
+      Clock clock, OwnerDiscovery owners) {
+    this.owners = owners;
     this.verifier = verifier;
     this.providerGate = providerGate;
     this.cluster = cluster;
@@ -86,7 +90,12 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
     // Duplicate detection looks up claimants of one IP in the informer cache: no list call per reconcile.
     context.getPrimaryCache().addIndexer(IP_INDEX, resource -> ipKey(resource).map(List::of).orElse(List.of()));
     cache = context.getPrimaryCache();
-    return cluster == null ? List.of() : new ArrayList<>(cluster.eventSources(context));
+    List<EventSource<?, SendingIp>> sources = cluster == null ? new ArrayList<>()
+        : new ArrayList<>(cluster.eventSources(context));
+    if (owners.enabled()) {
+      sources.add(owners.eventSource()); // a changed owner answer reconciles the SendingIps showing it
+    }
+    return sources;
   }
 
   /** The SendingIps this controller knows of, from its informer cache (empty before it started). */
@@ -100,6 +109,7 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
     String uid = resource.getMetadata().getUid();
     if (context.isPrimaryResourceDeleted()) {
       providerGate.forget(uid);
+      owners.forget(resource);
       return UpdateControl.noUpdate();
     }
     boolean hasFinalizer = resource.hasFinalizer(FINALIZER);
@@ -125,6 +135,7 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
     }
     PrimaryUpdateAndCacheUtils.removeFinalizer(context.getClient(), resource, FINALIZER);
     providerGate.forget(resource.getMetadata().getUid());
+    owners.forget(resource);
     return UpdateControl.noUpdate();
   }
 
@@ -151,8 +162,9 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
 
     Verification verification = verifier.verify(request).get(verificationBudget().toMillis(), TimeUnit.MILLISECONDS);
     ProviderSync provider = providerGate.sync(resource, verification, duplicateOf);
+    OwnerStatus owner = owners.current(resource, request.ip()); // the latest answer; never waits for a lookup
     SendingIpStatus status = aggregator.aggregate(
-        new StatusAggregator.Input(verification, generation, provider, duplicateOf, previous, now));
+        new StatusAggregator.Input(verification, generation, provider, duplicateOf, previous, now, owner));
 
     int dnsFailures = 0;
     if (verification.temporaryFailure()) {

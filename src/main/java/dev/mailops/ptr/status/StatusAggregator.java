@@ -1,5 +1,6 @@
 package dev.mailops.ptr.status;
 
+import dev.mailops.ptr.api.OwnerStatus;
 import dev.mailops.ptr.api.SendingIpStatus;
 import dev.mailops.ptr.verify.IpAddresses;
 import dev.mailops.ptr.verify.Check;
@@ -23,10 +24,19 @@ public final class StatusAggregator {
 
   /**
    * Everything a status is made from. {@code duplicateOf} names who claims the IP first (as
-   * {@link ClaimOrder#describeWinner} words it) when this SendingIp loses the claim.
+   * {@link ClaimOrder#describeWinner} words it) when this SendingIp loses the claim; {@code owner} is owner
+   * discovery's latest answer (null when off): it goes into status.owner and names the owner in the messages, and
+   * never changes a condition's status or reason.
    */
   public record Input(Verification verification, long generation, ProviderSync provider,
-      Optional<String> duplicateOf, SendingIpStatus previous, Instant now) {}
+      Optional<String> duplicateOf, SendingIpStatus previous, Instant now, OwnerStatus owner) {
+
+    /** Without owner discovery. */
+    public Input(Verification verification, long generation, ProviderSync provider, Optional<String> duplicateOf,
+        SendingIpStatus previous, Instant now) {
+      this(verification, generation, provider, duplicateOf, previous, now, null);
+    }
+  }
 
   public SendingIpStatus aggregate(Input in) {
     Verification v = in.verification();
@@ -46,7 +56,7 @@ public final class StatusAggregator {
         continue;
       }
       conditions.add(Conditions.transition(previousConditions, type.type(), statusOf(verdict.outcome()),
-          verdict.reason().camelCase(), Messages.forVerdict(check, verdict, v), in.generation(), in.now()));
+          verdict.reason().camelCase(), Messages.forVerdict(check, verdict, v, in.owner()), in.generation(), in.now()));
     }
     ProviderSync provider = in.provider();
     conditions.add(Conditions.transition(previousConditions, ConditionType.PROVIDER_SYNCED.type(), provider.status(),
@@ -58,6 +68,7 @@ public final class StatusAggregator {
     status.setIprev(v.iprev().value());
     status.setConditions(conditions);
     status.setProvider(provider.state());
+    status.setOwner(in.owner());
     // A temporary failure says nothing new about what its own lookup would have found: keep that field's last
     // value, and only that one, so a fresh PTR answer is never shown beside stale data (or the reverse).
     boolean keepPtrNames = previousIsCurrent && unknown(v, Check.PTR_PRESENT);
@@ -119,7 +130,7 @@ public final class StatusAggregator {
   static final class Messages {
     private Messages() {}
 
-    static String forVerdict(Check check, Verdict verdict, Verification v) {
+    static String forVerdict(Check check, Verdict verdict, Verification v, OwnerStatus owner) {
       String ip = IpAddresses.format(v.ip());
       String wanted = v.desiredHostname().orElse(null);
       String recordType = v.ip() instanceof java.net.Inet6Address ? "AAAA" : "A";
@@ -128,14 +139,14 @@ public final class StatusAggregator {
         case DNS_TEMPORARY_FAILURE -> "DNS could not answer (" + verdict.detail()
             + "). A temporary failure says nothing about compliance: the last known result stands until DNS answers again";
         case NO_PTR_RECORD -> check == Check.FORWARD_CONFIRMED ? capitalise(verdict.detail())
-            : "No PTR record for " + ip + " (" + v.reverseName() + "). Ask the owner of this IP "
-            + "(cloud, hoster or ISP) to set its PTR to "
-            + (wanted != null ? wanted : "a hostname of yours that resolves back to " + ip);
+            : "No PTR record for " + ip + " (" + v.reverseName() + "). " + OwnerWords.ask(ip, owner,
+                "(cloud, hoster or ISP) to set its PTR to ", "Set its PTR to ",
+                wanted != null ? wanted : "a hostname of yours that resolves back to " + ip);
         case MULTIPLE_PTR_RECORDS -> ip + " has " + v.ptrNames().size() + " PTR records (" + shortList(v.ptrNames())
-            + "); receivers expect exactly one. Ask the owner of this IP to keep only "
-            + (wanted != null ? wanted : "one of them");
+            + "); receivers expect exactly one. " + OwnerWords.ask(ip, owner, "to keep only ", "Keep only ",
+                wanted != null ? wanted : "one of them");
         case PTR_MISMATCH -> "The PTR of " + ip + " is " + shortList(v.ptrNames()) + ", not " + wanted
-            + ". Ask the owner of this IP to change it to " + wanted;
+            + ". " + OwnerWords.ask(ip, owner, "to change it to ", "Change its PTR to ", wanted);
         case NO_FORWARD_RECORD -> v.forwardName() == null ? "There is no name to resolve forward for " + ip
             : v.forwardName() + " has no " + recordType + " record, so reverse DNS is not forward-confirmed. Create "
                 + v.forwardName() + ". " + recordType + " " + ip;

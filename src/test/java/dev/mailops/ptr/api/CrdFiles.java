@@ -22,7 +22,7 @@ public final class CrdFiles {
   public static final List<String> NAMES = List.of("sendingips.ptr.mailops.dev", "reversednsproviders.ptr.mailops.dev");
 
   private static final Map<String, List<String>> COLUMN_ORDER = Map.of(
-      "sendingips.ptr.mailops.dev", List.of("IP", "Hostname", "PTR", "FCrDNS", "Ready", "Age", "Iprev", "Reason"),
+      "sendingips.ptr.mailops.dev", List.of("IP", "Hostname", "PTR", "FCrDNS", "Ready", "Age", "Iprev", "Reason", "Owner"),
       "reversednsproviders.ptr.mailops.dev", List.of("Type", "Ready", "Reason", "Age"));
 
   private CrdFiles() {}

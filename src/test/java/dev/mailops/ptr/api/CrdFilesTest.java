@@ -20,14 +20,14 @@ class CrdFilesTest {
   }
 
   @Test
-  void sendingIpColumnsAreInTheDocumentedOrderWithIprevAndReasonOnlyInWideOutput() throws Exception {
+  void sendingIpColumnsAreInTheDocumentedOrderWithIprevReasonAndOwnerOnlyInWideOutput() throws Exception {
     CustomResourceDefinition crd = Serialization.unmarshal(
         Files.readString(CrdFiles.committed("sendingips.ptr.mailops.dev")), CustomResourceDefinition.class);
     var columns = crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns();
     assertThat(columns).extracting(CustomResourceColumnDefinition::getName)
-        .containsExactly("IP", "Hostname", "PTR", "FCrDNS", "Ready", "Age", "Iprev", "Reason");
+        .containsExactly("IP", "Hostname", "PTR", "FCrDNS", "Ready", "Age", "Iprev", "Reason", "Owner");
     assertThat(columns).filteredOn(c -> c.getPriority() == 1).extracting(CustomResourceColumnDefinition::getName)
-        .containsExactly("Iprev", "Reason");
+        .containsExactly("Iprev", "Reason", "Owner");
     assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("sip");
     assertThat(crd.getSpec().getNames().getCategories()).containsExactly("mail");
     assertThat(crd.getSpec().getVersions().get(0).getSubresources().getStatus()).isNotNull();

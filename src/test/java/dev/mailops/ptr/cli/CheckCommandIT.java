@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailops.ptr.testing.FreePorts;
 import dev.mailops.ptr.testing.PowerDnsServer;
+import dev.mailops.ptr.testing.RdapTestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +39,10 @@ class CheckCommandIT {
     dns.aaaa("mx6.example.com", "2001:db8::25");
     dns.ptr("192.0.2.13", "other.example.com");
     dns.a("other.example.com", "192.0.2.13");
+    // public addresses, whose owner the local RDAP registries name
+    dns.ptr("185.199.0.10", "mail10.example.com");
+    dns.a("mail10.example.com", "185.199.0.10");
+    dns.ptr("185.199.0.13", "other.example.com");
   }
 
   @AfterAll
@@ -144,6 +150,70 @@ class CheckCommandIT {
     Run run = check("-f", file.toString(), "--dns-server", server);
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("mail/typo").contains("ip");
+  }
+
+  @Test
+  void ownerIsPrintedInTextAndJsonAndNamedInTheAdvice(@TempDir Path dir) throws Exception {
+    try (RdapTestServer rdap = hosterRegistry()) {
+      String bootstrap = rdap.writeBootstrap(dir.resolve("ipv4.json"), Map.of("185.0.0.0/8", "rir-a")).toString();
+      Run text = check("--ip", "185.199.0.13", "--hostname", "mail.example.com", "--dns-server", server,
+          "--rdap-bootstrap", bootstrap, "--rdap-server", "none");
+      assertThat(text.exitCode()).as(text.err()).isEqualTo(1);
+      assertThat(text.out()).contains("owner: Hetzner Online GmbH (hoster; 185.199.0.0/16; contact abuse@hetzner.example; "
+          + "RDAP " + rdap.base("rir-a") + "ip/185.199.0.0; ReverseDnsProvider type hetzner)")
+          .contains("185.199.0.13 is registered to Hetzner Online GmbH")
+          .contains("or create a ReverseDnsProvider of type hetzner");
+
+      Run json = check("--ip", "185.199.0.13", "--hostname", "mail.example.com", "--dns-server", server,
+          "--rdap-bootstrap", bootstrap, "--rdap-server", "none", "-o", "json");
+      JsonNode owner = JSON.readTree(json.out()).get("owner");
+      assertThat(owner.get("name").asText()).isEqualTo("Hetzner Online GmbH");
+      assertThat(owner.get("kind").asText()).isEqualTo("hoster");
+      assertThat(owner.get("providerType").asText()).isEqualTo("hetzner");
+      assertThat(owner.get("rdap").asText()).isEqualTo(rdap.base("rir-a") + "ip/185.199.0.0");
+    }
+  }
+
+  @Test
+  void noOwnerSkipsTheLookupAndVerdictsAreIdenticalWithAndWithoutIt(@TempDir Path dir) throws Exception {
+    try (RdapTestServer rdap = hosterRegistry()) {
+      String bootstrap = rdap.writeBootstrap(dir.resolve("ipv4.json"), Map.of("185.0.0.0/8", "rir-a")).toString();
+      for (String[] target : new String[][] {{"185.199.0.10", "mail10.example.com"}, {"185.199.0.13", "mail.example.com"},
+          {"185.199.0.11", "mail11.example.com"}, {"192.0.2.13", "mail.example.com"}}) {
+        Run with = check("--ip", target[0], "--hostname", target[1], "--dns-server", server, "--rdap-bootstrap",
+            bootstrap, "--rdap-server", "none", "-o", "json");
+        int requests = rdap.totalRequests();
+        Run without = check("--ip", target[0], "--hostname", target[1], "--dns-server", server, "--no-owner",
+            "--rdap-bootstrap", bootstrap, "-o", "json");
+        assertThat(rdap.totalRequests()).as("--no-owner asks no registry").isEqualTo(requests);
+        assertThat(JSON.readTree(without.out()).has("owner")).isFalse();
+        assertThat(with.exitCode()).as(target[0]).isEqualTo(without.exitCode());
+        assertThat(verdicts(with)).as(target[0]).isEqualTo(verdicts(without));
+      }
+    }
+  }
+
+  @Test
+  void missingBootstrapFileIsBadInput() throws Exception {
+    Run run = check("--ip", "185.199.0.13", "--dns-server", server, "--rdap-bootstrap", "/nonexistent/ipv4.json");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--rdap-bootstrap").contains("/nonexistent/ipv4.json");
+  }
+
+  private static RdapTestServer hosterRegistry() {
+    RdapTestServer rdap = RdapTestServer.start();
+    rdap.answer("rir-a", "185.199.0.0/16", rdap.network("rir-a", "NET-185-199", "HETZNER-NET", "185.199.0.0",
+        "185.199.255.255", "Hetzner Online GmbH", "ORG-HOS1", "abuse@hetzner.example"));
+    return rdap;
+  }
+
+  /** iprev, compliance and every condition's type, status and reason: what must not depend on owner discovery. */
+  private static List<String> verdicts(Run run) throws IOException {
+    JsonNode json = JSON.readTree(run.out());
+    List<String> verdicts = new ArrayList<>(List.of(json.get("iprev").asText(), json.get("compliant").asText()));
+    json.get("conditions").forEach(c -> verdicts.add(c.get("type").asText() + "=" + c.get("status").asText() + "/"
+        + c.get("reason").asText()));
+    return verdicts;
   }
 
   private static Run check(String... args) throws IOException, InterruptedException {

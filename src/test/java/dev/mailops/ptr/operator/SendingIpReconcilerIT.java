@@ -194,9 +194,10 @@ class SendingIpReconcilerIT {
     String wide = api.kubectl("get", "sendingips", "-n", ns, "table", "-o", "wide");
     List<String> lines = wide.lines().toList();
     assertThat(lines.get(0).split("\\s+"))
-        .containsExactly("NAME", "IP", "HOSTNAME", "PTR", "FCRDNS", "READY", "AGE", "IPREV", "REASON");
+        .containsExactly("NAME", "IP", "HOSTNAME", "PTR", "FCRDNS", "READY", "AGE", "IPREV", "REASON", "OWNER");
     assertThat(lines.get(1).split("\\s+")).startsWith("table", "192.0.2.42", "mail42.example.com", "mail42.example.com",
         "True");
+    // owner discovery is off in these tests: the OWNER cell is empty
     assertThat(lines.get(1).split("\\s+")).endsWith("pass", "Compliant");
 
     create("waited", "2001:db8::43", "mx43.example.com", null);

@@ -159,7 +159,7 @@ class StatusAggregatorTest {
         previous, now));
   }
 
-  private static Verification compliant() {
+  static Verification compliant() {
     Map<Check, Verdict> verdicts = new EnumMap<>(Check.class);
     verdicts.put(Check.PTR_PRESENT, new Verdict(Outcome.PASS, Reason.PTR_FOUND, "found"));
     verdicts.put(Check.SINGLE_PTR, new Verdict(Outcome.PASS, Reason.SINGLE_PTR_RECORD, "one"));
@@ -171,7 +171,7 @@ class StatusAggregatorTest {
         Iprev.PASS, List.of("mail.example.com"), "mail.example.com", List.of(ip), Outcome.PASS, verdicts, T0);
   }
 
-  private static Verification with(Verification base, Iprev iprev, Map<Check, Verdict> changes, List<String> ptrs) {
+  static Verification with(Verification base, Iprev iprev, Map<Check, Verdict> changes, List<String> ptrs) {
     Map<Check, Verdict> verdicts = new EnumMap<>(base.verdicts());
     verdicts.putAll(changes);
     return new Verification(base.ip(), base.reverseName(), base.desiredHostname(), base.domain(), iprev, ptrs,

@@ -77,6 +77,10 @@ public final class RunningOperator implements AutoCloseable {
     return operator.healthPort();
   }
 
+  public dev.mailops.ptr.operator.OwnerDiscovery ownerDiscovery() {
+    return operator.ownerDiscovery();
+  }
+
   public KubernetesClient client() {
     return client;
   }

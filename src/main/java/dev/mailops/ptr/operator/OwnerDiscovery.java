@@ -1,0 +1,194 @@
+package dev.mailops.ptr.operator;
+
+import dev.mailops.ptr.api.OwnerStatus;
+import dev.mailops.ptr.api.SendingIp;
+import dev.mailops.ptr.owner.IpRange;
+import dev.mailops.ptr.owner.Owner;
+import dev.mailops.ptr.owner.OwnerResolver;
+import dev.mailops.ptr.owner.OwnerSettings;
+import dev.mailops.ptr.status.Conditions;
+import dev.mailops.ptr.verify.IpAddresses;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owner lookups beside, never inside, the compliance checks: the reconciler takes the latest answer at once (or
+ * none), lookups run on their own threads, and a finished lookup triggers a reconcile of the SendingIps with that
+ * IP only when the answer changed. After a restart the answer already in status.owner is taken back, so known
+ * owners are not looked up again until they are older than the cache time.
+ */
+public final class OwnerDiscovery implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OwnerDiscovery.class);
+  /** Lookups at once: RDAP servers rate-limit, and nothing here is urgent. */
+  private static final int THREADS = 2;
+
+  private final OwnerResolver resolver;
+  private final OwnerSettings settings;
+  private final Clock clock;
+  private final ExecutorService executor;
+  private final SimpleInboundEventSource<SendingIp> changes = new SimpleInboundEventSource<>("owner-discovery");
+  /** The latest answer per IP (canonical text). */
+  private final Map<String, OwnerStatus> latest = new ConcurrentHashMap<>();
+  /** Which SendingIps show each IP, to reconcile them when its answer changes. */
+  private final Map<String, Set<ResourceID>> shownBy = new ConcurrentHashMap<>();
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger lookups = new AtomicInteger();
+  private final AtomicInteger reused = new AtomicInteger();
+
+  public OwnerDiscovery(OwnerSettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    this.resolver = settings.enabled() ? new OwnerResolver(settings, clock) : null;
+    AtomicInteger threadNumber = new AtomicInteger();
+    this.executor = settings.enabled() ? new ThreadPoolExecutor(THREADS, THREADS, 1, TimeUnit.MINUTES,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "owner-lookup-" + threadNumber.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        }) : null;
+  }
+
+  public boolean enabled() {
+    return settings.enabled();
+  }
+
+  /** Reconciles SendingIps whose owner answer changed. */
+  public SimpleInboundEventSource<SendingIp> eventSource() {
+    return changes;
+  }
+
+  /** Lookups started since the operator began (queries or local answers); restarts that reuse status start none. */
+  public int lookupsStarted() {
+    return lookups.get();
+  }
+
+  /** Answers taken back from status.owner (written before a restart) instead of being looked up. */
+  public int answersReusedFromStatus() {
+    return reused.get();
+  }
+
+  /**
+   * The answer to show for this SendingIp now (null while none is known); asks for a fresh one in the background
+   * when there is none or it is older than the cache time. Never waits.
+   */
+  public OwnerStatus current(SendingIp resource, InetAddress ip) {
+    if (!settings.enabled()) {
+      return null;
+    }
+    String key = IpAddresses.format(ip);
+    shownBy.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(ResourceID.fromResource(resource));
+    OwnerStatus known = latest.get(key);
+    if (known == null) {
+      known = fromPreviousStatus(resource, ip).orElse(null);
+      if (known != null) {
+        reused.incrementAndGet();
+        latest.putIfAbsent(key, known);
+        resolver.remember(ownerOf(known), checkedAt(known));
+      }
+    }
+    if (known == null || stale(known)) {
+      lookUp(key, ip);
+    }
+    return known;
+  }
+
+  /** Stops showing the IP for a SendingIp that is going away. */
+  public void forget(SendingIp resource) {
+    ResourceID id = ResourceID.fromResource(resource);
+    shownBy.values().forEach(ids -> ids.remove(id));
+  }
+
+  /** status.owner written before (by this or an earlier process), if it is about this IP. */
+  private Optional<OwnerStatus> fromPreviousStatus(SendingIp resource, InetAddress ip) {
+    OwnerStatus previous = resource.getStatus() == null ? null : resource.getStatus().getOwner();
+    if (previous == null || previous.getNetwork() == null || previous.getCheckedAt() == null) {
+      return Optional.empty();
+    }
+    try {
+      return IpRange.parse(previous.getNetwork()).contains(ip) ? Optional.of(previous) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private boolean stale(OwnerStatus answer) {
+    Duration holds = answer.known() ? settings.cacheTtl() : settings.failureRetry();
+    return !checkedAt(answer).plus(holds).isAfter(clock.instant());
+  }
+
+  private void lookUp(String key, InetAddress ip) {
+    if (!inFlight.add(key)) {
+      return;
+    }
+    lookups.incrementAndGet();
+    try {
+      executor.execute(() -> {
+        try {
+          Owner owner = resolver.resolve(ip);
+          OwnerStatus answer = statusOf(owner, clock.instant());
+          OwnerStatus before = latest.put(key, answer);
+          if (before == null || !before.sameAnswerAs(answer)) {
+            log.debug("owner of {}: {}", key, owner.known() ? owner.name() : owner.reason());
+            shownBy.getOrDefault(key, Set.of()).forEach(changes::propagateEvent);
+          }
+        } catch (RuntimeException e) {
+          log.warn("owner lookup of {} failed: {}", key, e.toString());
+        } finally {
+          inFlight.remove(key);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      inFlight.remove(key); // closing
+    }
+  }
+
+  /** status.owner from an owner discovery answer obtained at {@code checkedAt}. */
+  public static OwnerStatus statusOf(Owner owner, Instant checkedAt) {
+    return new OwnerStatus(owner.name(), owner.kind().value(), owner.contact(), owner.rdap(), owner.providerType(),
+        owner.network(), owner.reason(), Conditions.timestamp(checkedAt));
+  }
+
+  private static Owner ownerOf(OwnerStatus s) {
+    Owner.Kind kind;
+    try {
+      kind = Owner.Kind.of(s.getKind());
+    } catch (IllegalArgumentException e) {
+      kind = Owner.Kind.UNKNOWN;
+    }
+    return new Owner(s.getName(), kind, s.getContact(), s.getRdap(), s.getProviderType(), s.getNetwork(),
+        s.getReason());
+  }
+
+  private static Instant checkedAt(OwnerStatus s) {
+    try {
+      return Instant.parse(s.getCheckedAt());
+    } catch (RuntimeException e) {
+      return Instant.EPOCH;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+    if (resolver != null) {
+      resolver.close();
+    }
+  }
+}
