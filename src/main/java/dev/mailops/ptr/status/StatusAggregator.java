@@ -152,9 +152,9 @@ public final class StatusAggregator {
                 + v.forwardName() + ". " + recordType + " " + ip;
         case FORWARD_MISMATCH -> v.forwardName() + " resolves to " + addresses(v) + ", not " + ip
             + ". Add " + v.forwardName() + ". " + recordType + " " + ip + " so the PTR is forward-confirmed";
+        // the detail names the rule that fired and what a chosen name looks like (HostnameJudge)
         case GENERIC_HOSTNAME -> capitalise(verdict.detail()) + ". Receivers treat such names as dynamic or "
-            + "unmanaged (SpamAssassin RDNS_DYNAMIC); use a chosen name such as mail."
-            + v.domain().orElse("your-domain.example");
+            + "unmanaged (SpamAssassin RDNS_DYNAMIC, Haraka fcrdns generic_rdns)";
         case DOMAIN_MISMATCH -> capitalise(verdict.detail()) + ". Use a hostname under "
             + v.domain().orElse("the sending domain");
         case NO_HOSTNAME_REQUESTED -> "No hostname requested: any single PTR is accepted";

@@ -84,7 +84,10 @@ class BadInputCorpusIT {
         .append("(the later ones get `Ready=False/DuplicateIp`). An IDN label whose ASCII (xn--) form exceeds 63 ")
         .append("octets cannot be caught by the CRD's regular expressions; the operator reports it as ")
         .append("`Ready=False/InvalidSpec` with the reason in the message.\n");
-    Files.writeString(DOC, md.toString(), StandardCharsets.UTF_8);
+    // the host name judgement section after this one is HostnameCorpusTest's, kept as it is
+    String existing = Files.exists(DOC) ? Files.readString(DOC, StandardCharsets.UTF_8) : "";
+    int hostnames = existing.indexOf("\n## Host name judgement");
+    Files.writeString(DOC, md + (hostnames < 0 ? "" : existing.substring(hostnames)), StandardCharsets.UTF_8);
   }
 
   // --- the corpus ------------------------------------------------------------------------------------------------
