@@ -150,7 +150,7 @@ public final class DefaultProviderGate implements ProviderGate {
       // a temporary API problem is no refusal: say so and look again soon, without a provider call
       return ProviderSync.failed("ProviderError", "Could not read the labels of namespace "
           + resource.getMetadata().getNamespace() + " (HTTP " + e.getCode() + ") to match the namespaceSelector of "
-          + "ReverseDnsProvider " + ref + "; retrying", previous).withRetryAfter(settings.initialBackoff());
+          + "ReverseDnsProvider " + ref + "; retrying", previous).withRetryAfter(settings.initialBackoff()).asTemporary();
     }
     if (refusal.isPresent()) {
       backoffs.remove(uid);
@@ -214,21 +214,30 @@ public final class DefaultProviderGate implements ProviderGate {
         case REJECTED -> backOff(uid, backoff, "ProviderError", "ReverseDnsProvider " + ref
             + " refused the change: " + e.getMessage(), previous, now);
         case THROTTLED -> backOff(uid, backoff, "ProviderError", "ReverseDnsProvider " + ref
-            + " throttled the request (rate limited): " + e.getMessage(), previous, now);
+            + " throttled the request (rate limited): " + e.getMessage(), previous, now, true);
         case UNAVAILABLE -> backOff(uid, backoff, "ProviderError", "ReverseDnsProvider " + ref
-            + " is unavailable: " + e.getMessage(), previous, now);
+            + " is unavailable: " + e.getMessage(), previous, now, true);
       };
     }
   }
 
   private ProviderSync backOff(String uid, Backoff last, String reason, String message, ProviderState previous,
       Instant now) {
+    return backOff(uid, last, reason, message, previous, now, false);
+  }
+
+  /** {@code temporary}: the failure clears by itself (throttled, unavailable), so status says Reconciling. */
+  private ProviderSync backOff(String uid, Backoff last, String reason, String message, ProviderState previous,
+      Instant now, boolean temporary) {
     int attempts = last == null ? 1 : last.attempts() + 1;
     Duration delay = ProviderSettings.exponential(settings.initialBackoff(), settings.maxBackoff(), attempts);
     ProviderState state = previous == null ? null
         : new ProviderState(previous.getName(), previous.getPtrValue(), "Failed", previous.getLastUpdateTime());
     ProviderSync result = ProviderSync.failed(reason, message + "; retrying in " + seconds(delay), state)
         .withRetryAfter(delay);
+    if (temporary) {
+      result = result.asTemporary();
+    }
     backoffs.put(uid, new Backoff(attempts, now.plus(delay), result));
     log.warn("provider call for SendingIp uid {} failed (attempt {}): {}", uid, attempts, result.message());
     return result;

@@ -8,11 +8,14 @@ import java.time.Duration;
  * should say. Built by the reconciler's provider gate, rendered by the StatusAggregator.
  *
  * @param retryAfter when set, the reconciler looks again no later than this (provider backoff, pending update)
+ * @param temporary the failure is expected to clear without anyone acting (throttled, provider unavailable, the
+ *     namespace's labels could not be read): Reconciling rather than Stalled
  */
-public record ProviderSync(String status, String reason, String message, ProviderState state, Duration retryAfter) {
+public record ProviderSync(String status, String reason, String message, ProviderState state, Duration retryAfter,
+    boolean temporary) {
 
   public ProviderSync(String status, String reason, String message, ProviderState state) {
-    this(status, reason, message, state, null);
+    this(status, reason, message, state, null, false);
   }
 
   public static ProviderSync noProvider() {
@@ -33,6 +36,16 @@ public record ProviderSync(String status, String reason, String message, Provide
   }
 
   public ProviderSync withRetryAfter(Duration delay) {
-    return new ProviderSync(status, reason, message, state, delay);
+    return new ProviderSync(status, reason, message, state, delay, temporary);
+  }
+
+  /** The same failure, marked as one that clears by itself (retried with backoff). */
+  public ProviderSync asTemporary() {
+    return new ProviderSync(status, reason, message, state, retryAfter, true);
+  }
+
+  /** Still under way at the provider or backing off a temporary failure: the state will change by itself. */
+  public boolean underWay() {
+    return Conditions.UNKNOWN.equals(status) || (Conditions.FALSE.equals(status) && temporary);
   }
 }
