@@ -78,7 +78,7 @@ public final class ApiDocs {
       }
     }
     JSONSchemaProps items = schema.getItems() == null ? null : schema.getItems().getSchema();
-    if (items != null && items.getProperties() != null && !path.endsWith(".conditions")) {
+    if (items != null && hasProperties(items) && !path.endsWith(".conditions")) {
       for (Map.Entry<String, JSONSchemaProps> child : items.getProperties().entrySet()) {
         boolean childRequired = items.getRequired() != null && items.getRequired().contains(child.getKey());
         rows(out, path + "[]." + child.getKey(), child.getValue(), childRequired);
@@ -89,7 +89,7 @@ public final class ApiDocs {
   private static String type(JSONSchemaProps schema) {
     if ("array".equals(schema.getType()) && schema.getItems() != null && schema.getItems().getSchema() != null) {
       JSONSchemaProps items = schema.getItems().getSchema();
-      return items.getProperties() != null ? "list of objects" : "list of " + items.getType();
+      return hasProperties(items) ? "list of objects" : "list of " + items.getType();
     }
     return schema.getType() == null ? "" : schema.getType();
   }
@@ -124,7 +124,7 @@ public final class ApiDocs {
       rules.add("pattern `" + cell(schema.getPattern()) + "`");
     }
     JSONSchemaProps items = schema.getItems() == null ? null : schema.getItems().getSchema();
-    if (items != null && items.getProperties() == null) {
+    if (items != null && !hasProperties(items)) {
       if (items.getMaxLength() != null) {
         rules.add("each at most " + items.getMaxLength() + " characters");
       }
@@ -138,6 +138,10 @@ public final class ApiDocs {
       }
     }
     return String.join("; ", rules);
+  }
+
+  private static boolean hasProperties(JSONSchemaProps schema) {
+    return schema.getProperties() != null && !schema.getProperties().isEmpty();
   }
 
   /** Markdown table cell: no pipes or line breaks. */
