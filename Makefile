@@ -31,13 +31,14 @@ image: jar
 jar:
 	$(MVN) -q -DskipTests package
 
-## crds: regenerate crds/ from the Java model (commit the result)
+## crds: regenerate crds/ from the Java model, and docs/api.md's field tables from crds/ (commit the result)
 crds:
 	$(MVN) -q -DskipTests process-test-classes
 	$(MVN) -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	java -cp "target/test-classes:target/classes:$$(cat target/classpath.txt)" dev.mailops.ptr.api.CrdFiles
 	cp crds/*.yaml deploy/crds/
 	cp crds/*.yaml helm/ptr-operator/crds/
+	java -cp "target/test-classes:target/classes:$$(cat target/classpath.txt)" dev.mailops.ptr.api.ApiDocs
 
 clean:
 	$(MVN) -q clean

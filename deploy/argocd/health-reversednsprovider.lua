@@ -1,7 +1,9 @@
--- Argo CD health check for ptr.mailops.dev/ReverseDnsProvider (kstatus conventions: a Ready condition and
--- observedGeneration). Healthy: Ready=True for the current generation. Progressing: no status yet,
--- status behind the spec (observedGeneration < generation), or Ready=Unknown. Degraded: Ready=False.
--- Written for Argo CD's Lua 5.1 (gopher-lua); tested with LuaJ by ArgoCdHealthLuaTest.
+-- Argo CD health check for ptr.mailops.dev/ReverseDnsProvider. Reads the same conditions as kstatus (Flux, kpt):
+-- Healthy: Ready=True for the current generation. Degraded: Stalled=True (nothing changes until someone acts;
+-- message "Reason: message" says what to do). Progressing: no status yet, status behind the spec
+-- (observedGeneration < generation), Reconciling=True (a provider update pending, a retried provider or DNS
+-- failure), or Ready Unknown. A status without Stalled/Reconciling (written before they existed): Ready=False is
+-- Degraded. Written for Argo CD's Lua 5.1 (gopher-lua); tested with LuaJ by ArgoCdHealthLuaTest and GitOpsHealthIT.
 local hs = {}
 local function progressing(message)
   hs.status = "Progressing"
@@ -9,16 +11,27 @@ local function progressing(message)
   return hs
 end
 
+local function detail(condition)
+  local message = condition.message
+  if message == nil or message == "" then
+    return condition.reason or ""
+  elseif condition.reason ~= nil and condition.reason ~= "" then
+    return condition.reason .. ": " .. message
+  end
+  return message
+end
+
 if obj.status == nil or obj.status.conditions == nil then
   return progressing("Waiting for ptr-operator to report a status")
 end
 
-local ready = nil
+local found = {}
 for _, condition in ipairs(obj.status.conditions) do
-  if condition.type == "Ready" then
-    ready = condition
+  if condition.type == "Ready" or condition.type == "Stalled" or condition.type == "Reconciling" then
+    found[condition.type] = condition
   end
 end
+local ready = found["Ready"]
 if ready == nil then
   return progressing("Waiting for ptr-operator to report the Ready condition")
 end
@@ -33,24 +46,27 @@ if generation ~= nil and observed ~= nil and observed < generation then
     .. " (status is for generation " .. observed .. ")")
 end
 
-local detail = ready.message
-if detail == nil or detail == "" then
-  detail = ready.reason or ""
-elseif ready.reason ~= nil and ready.reason ~= "" then
-  detail = ready.reason .. ": " .. detail
+local stalled = found["Stalled"]
+if stalled ~= nil and stalled.status == "True" then
+  hs.status = "Degraded"
+  hs.message = detail(stalled)
+  return hs
+end
+local reconciling = found["Reconciling"]
+if reconciling ~= nil and reconciling.status == "True" then
+  return progressing(detail(reconciling))
 end
 
 if ready.status == "True" then
   hs.status = "Healthy"
-  if detail == "" then
+  hs.message = detail(ready)
+  if hs.message == "" then
     hs.message = "Ready"
-  else
-    hs.message = detail
   end
 elseif ready.status == "False" then
   hs.status = "Degraded"
-  hs.message = detail
+  hs.message = detail(ready)
 else
-  return progressing(detail)
+  return progressing(detail(ready))
 end
 return hs

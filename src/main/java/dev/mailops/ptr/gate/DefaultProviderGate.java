@@ -112,7 +112,8 @@ public final class DefaultProviderGate implements ProviderGate {
     } catch (ClusterView.LookupFailedException e) {
       // a temporary API problem is no refusal: say so and look again soon, without a provider call
       return ProviderSync.failed(ProviderReason.PROVIDER_ERROR, e.getMessage() + " to match the namespaceSelector of "
-          + "ReverseDnsProvider " + ref + "; retrying", previous).withRetryAfter(settings.initialBackoff());
+          + "ReverseDnsProvider " + ref + "; retrying", previous).withRetryAfter(settings.initialBackoff())
+          .asTemporary();
     }
     if (refusal.isPresent()) {
       state.providerSettled(uid);
@@ -197,9 +198,9 @@ public final class DefaultProviderGate implements ProviderGate {
         case REJECTED -> backOff(uid, generation, backoff, ProviderReason.PROVIDER_ERROR,
             prefix + " refused the change: " + e.getMessage(), previous, now);
         case THROTTLED -> backOff(uid, generation, backoff, ProviderReason.PROVIDER_ERROR,
-            prefix + " throttled the request (rate limited): " + e.getMessage(), previous, now);
+            prefix + " throttled the request (rate limited): " + e.getMessage(), previous, now, true);
         case UNAVAILABLE -> backOff(uid, generation, backoff, ProviderReason.PROVIDER_ERROR,
-            prefix + " is unavailable: " + e.getMessage(), previous, now);
+            prefix + " is unavailable: " + e.getMessage(), previous, now, true);
       };
     }
   }
@@ -221,12 +222,21 @@ public final class DefaultProviderGate implements ProviderGate {
 
   private ProviderSync backOff(String uid, long generation, Optional<PerObjectState.ProviderBackoff> last,
       ProviderReason reason, String message, ProviderState previous, Instant now) {
+    return backOff(uid, generation, last, reason, message, previous, now, false);
+  }
+
+  /** {@code temporary}: the failure clears by itself (throttled, unavailable), so status says Reconciling. */
+  private ProviderSync backOff(String uid, long generation, Optional<PerObjectState.ProviderBackoff> last,
+      ProviderReason reason, String message, ProviderState previous, Instant now, boolean temporary) {
     int attempts = last.map(b -> b.attempts() + 1).orElse(1);
     Duration delay = RecheckSchedule.exponential(settings.initialBackoff(), settings.maxBackoff(), attempts);
     ProviderState failedState = previous == null ? null
         : new ProviderState(previous.getName(), previous.getPtrValue(), "Failed", previous.getLastUpdateTime());
     ProviderSync result = ProviderSync.failed(reason, message + "; retrying in " + seconds(delay), failedState)
         .withRetryAfter(delay);
+    if (temporary) {
+      result = result.asTemporary();
+    }
     state.backoff(uid, new PerObjectState.ProviderBackoff(generation, attempts, now.plus(delay), result));
     state.pending(uid, null);
     log.warn("provider call for SendingIp uid {} failed (attempt {}): {}", uid, attempts, result.message());

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * Prometheus metrics at /metrics: java-operator-sdk's own, plus the domain's: SendingIps by namespace and Ready
- * status ({@code ptr_sendingips}), DNS queries by type and outcome with a latency histogram
+ * status ({@code ptr_sendingips}), by namespace, condition type (Ready, Reconciling, Stalled) and status
+ * ({@code ptr_sendingip_conditions}, what the PrometheusRule alerts on), DNS queries by type and outcome with a latency histogram
  * ({@code ptr_dns_queries_total}, {@code ptr_dns_query_duration_seconds}) and provider calls by provider,
  * operation and outcome ({@code ptr_provider_calls_total}). No label ever carries a credential or a name from a
  * Secret.
@@ -30,7 +31,12 @@ public final class OperatorMetrics implements DnsObserver {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MultiGauge sendingIps = MultiGauge.builder("ptr.sendingips")
       .description("SendingIps by namespace and Ready status").register(registry);
+  private final MultiGauge conditions = MultiGauge.builder("ptr.sendingip.conditions")
+      .description("SendingIps by namespace, condition type (Ready, Reconciling, Stalled) and status").register(registry);
   private volatile Supplier<Stream<SendingIp>> sendingIpSource = Stream::empty;
+  /** The conditions alerts need; the per-check ones stay out to keep the series few. */
+  private static final List<String> ALERTED_TYPES = List.of(ConditionType.READY.type(),
+      ConditionType.RECONCILING.type(), ConditionType.STALLED.type());
 
   public Metrics josdkMetrics() {
     return MicrometerMetrics.withoutPerResourceMetrics(registry);
@@ -58,17 +64,28 @@ public final class OperatorMetrics implements DnsObserver {
 
   /** The Prometheus text exposition. */
   public String scrape() {
-    Map<List<String>, Long> counts = sendingIpSource.get().collect(Collectors.groupingBy(
-        sip -> List.of(sip.getMetadata().getNamespace(), readyStatus(sip)), Collectors.counting()));
+    List<SendingIp> all = sendingIpSource.get().toList();
+    Map<List<String>, Long> counts = all.stream().collect(Collectors.groupingBy(
+        sip -> List.of(sip.getMetadata().getNamespace(), status(sip, ConditionType.READY.type())),
+        Collectors.counting()));
     sendingIps.register(counts.entrySet().stream()
         .map(e -> MultiGauge.Row.of(Tags.of("namespace", e.getKey().get(0), "ready", e.getKey().get(1)),
             e.getValue()))
         .collect(Collectors.toList()), true);
+    Map<List<String>, Long> byCondition = all.stream()
+        .flatMap(sip -> ALERTED_TYPES.stream().map(type -> List.of(sip.getMetadata().getNamespace(), type,
+            status(sip, type))))
+        .collect(Collectors.groupingBy(key -> key, Collectors.counting()));
+    conditions.register(byCondition.entrySet().stream()
+        .map(e -> MultiGauge.Row.of(Tags.of("namespace", e.getKey().get(0), "type", e.getKey().get(1), "status",
+            e.getKey().get(2)), e.getValue()))
+        .collect(Collectors.toList()), true);
     return registry.scrape();
   }
 
-  private static String readyStatus(SendingIp sip) {
+  /** A condition's status; Unknown before the operator wrote one (a new SendingIp, or one from an older version). */
+  private static String status(SendingIp sip, String type) {
     return sip.getStatus() == null ? "Unknown"
-        : sip.getStatus().condition(ConditionType.READY.type()).map(Condition::getStatus).orElse("Unknown");
+        : sip.getStatus().condition(type).map(Condition::getStatus).orElse("Unknown");
   }
 }

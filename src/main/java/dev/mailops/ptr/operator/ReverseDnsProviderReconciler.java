@@ -22,6 +22,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * one is simply no longer looked up.
  *
  * <p>Ready reasons: True/{@code Ready}; False/{@code SecretNotFound}, {@code SecretOutsideOperatorNamespace},
- * {@code InvalidConfig}, {@code Unsupported}, {@code ProbeFailed}.
+ * {@code InvalidConfig}, {@code Unsupported}, {@code ProbeFailed}. Next to it kstatus's Reconciling (True while a
+ * throttled or unavailable probe is retried) and Stalled (True with Ready's words for everything else that is False).
  */
 @ControllerConfiguration(name = ReverseDnsProviderReconciler.NAME)
 public class ReverseDnsProviderReconciler implements Reconciler<ReverseDnsProvider> {
@@ -84,6 +86,8 @@ public class ReverseDnsProviderReconciler implements Reconciler<ReverseDnsProvid
     String status = Conditions.TRUE;
     String reason = "Ready";
     String message;
+    // throttled or unavailable clears by itself at the next probe: Reconciling; everything else needs a person
+    Optional<Conditions.Progress> progress = Optional.empty();
     try {
       instances.get(resource, true).probe();
       message = "Credentials present and the " + resource.getSpec().type()
@@ -96,13 +100,20 @@ public class ReverseDnsProviderReconciler implements Reconciler<ReverseDnsProvid
       status = Conditions.FALSE;
       reason = "ProbeFailed";
       message = "Probe failed (" + e.kind() + "): " + e.getMessage();
+      if (e.kind().retryable()) {
+        progress = Optional.of(new Conditions.Progress(reason, message + "; probing again in "
+            + settings.probeInterval().toSeconds() + "s"));
+      }
     }
 
     ReverseDnsProviderStatus next = new ReverseDnsProviderStatus();
     next.setObservedGeneration(generation);
     next.setType(resource.getSpec().type());
-    next.setConditions(List.of(Conditions.transition(previousConditions, "Ready", status, reason, message, generation,
-        now)));
+    Condition ready = Conditions.transition(previousConditions, Conditions.READY, status, reason, message, generation,
+        now);
+    List<Condition> conditions = new ArrayList<>(List.of(ready));
+    conditions.addAll(Conditions.kstatus(previousConditions, ready, progress, generation, now));
+    next.setConditions(conditions);
     if (previous != null && Objects.equals(previous.getObservedGeneration(), next.getObservedGeneration())
         && Objects.equals(previous.getType(), next.getType())
         && Objects.equals(previous.getConditions(), next.getConditions())) {

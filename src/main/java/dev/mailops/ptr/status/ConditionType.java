@@ -1,6 +1,9 @@
 package dev.mailops.ptr.status;
 
-/** The condition types of a SendingIp, in the order Ready looks for the first failure. */
+/**
+ * The condition types of a SendingIp: the checks in the order Ready looks for the first failure, then Ready, then
+ * kstatus's abnormal-true pair (Reconciling, Stalled) that Flux, kpt and Argo CD read.
+ */
 public enum ConditionType {
   PTR_PRESENT("PtrPresent"),
   SINGLE_PTR("SinglePtr"),
@@ -8,7 +11,9 @@ public enum ConditionType {
   FORWARD_CONFIRMED("ForwardConfirmed"),
   HOSTNAME_MEANINGFUL("HostnameMeaningful"),
   PROVIDER_SYNCED("ProviderSynced"),
-  READY("Ready");
+  READY("Ready"),
+  RECONCILING("Reconciling"),
+  STALLED("Stalled");
 
   private final String type;
 

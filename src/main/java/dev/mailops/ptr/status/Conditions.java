@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /** The one place that decides condition transitions: lastTransitionTime is kept unless the status flips. */
@@ -11,6 +12,9 @@ public final class Conditions {
   public static final String TRUE = "True";
   public static final String FALSE = "False";
   public static final String UNKNOWN = "Unknown";
+  public static final String READY = "Ready";
+  public static final String RECONCILING = "Reconciling";
+  public static final String STALLED = "Stalled";
 
   private Conditions() {}
 
@@ -22,6 +26,52 @@ public final class Conditions {
         .map(Condition::getLastTransitionTime)
         .orElseGet(() -> timestamp(now));
     return new Condition(lastTransition, message, observedGeneration, reason, status, type);
+  }
+
+  /** Why a status is expected to change without anyone acting: the reason and message Reconciling carries. */
+  public record Progress(String reason, String message) {}
+
+  /**
+   * kstatus's abnormal-true conditions, {@code Reconciling} and {@code Stalled}, derived from {@code ready}. Both
+   * are always present (True or False), like every other condition, so {@code kubectl wait
+   * --for=condition=Stalled=False} and the Argo CD checks never meet a missing one. Rules: Ready True makes both
+   * False; otherwise {@code progress} (or Ready Unknown) makes Reconciling True; otherwise (Ready False, nothing
+   * under way) Stalled is True with Ready's reason and message, so Flux and {@code kubectl describe} say what to do.
+   */
+  public static List<Condition> kstatus(Collection<Condition> previous, Condition ready, Optional<Progress> progress,
+      Long observedGeneration, Instant now) {
+    String reconciling;
+    String stalled;
+    String reconcilingReason;
+    String reconcilingMessage;
+    String stalledReason;
+    String stalledMessage;
+    Optional<Progress> underWay = TRUE.equals(ready.getStatus()) ? Optional.empty()
+        : progress.or(() -> UNKNOWN.equals(ready.getStatus())
+            ? Optional.of(new Progress(ready.getReason(), ready.getMessage())) : Optional.empty());
+    if (TRUE.equals(ready.getStatus())) {
+      reconciling = FALSE;
+      stalled = FALSE;
+      reconcilingReason = stalledReason = ready.getReason();
+      reconcilingMessage = stalledMessage = "Ready is True: nothing is under way and nothing needs a person";
+    } else if (underWay.isPresent()) {
+      reconciling = TRUE;
+      stalled = FALSE;
+      reconcilingReason = underWay.get().reason();
+      reconcilingMessage = underWay.get().message();
+      stalledReason = RECONCILING;
+      stalledMessage = "Expected to change without anyone acting: see Reconciling";
+    } else {
+      reconciling = FALSE;
+      stalled = TRUE;
+      reconcilingReason = STALLED;
+      reconcilingMessage = "Nothing changes until someone acts: see Stalled";
+      stalledReason = ready.getReason();
+      stalledMessage = ready.getMessage();
+    }
+    return List.of(
+        transition(previous, RECONCILING, reconciling, reconcilingReason, reconcilingMessage, observedGeneration, now),
+        transition(previous, STALLED, stalled, stalledReason, stalledMessage, observedGeneration, now));
   }
 
   public static Optional<Condition> find(Collection<Condition> conditions, String type) {

@@ -9,26 +9,28 @@ import java.time.Duration;
  *
  * @param code the ProviderSynced reason
  * @param retryAfter when set, the SendingIp is looked at again no later than this (provider backoff, pending update)
+ * @param temporary the failure is expected to clear without anyone acting (throttled, provider unavailable, the
+ *     namespace's labels could not be read): Reconciling rather than Stalled
  */
 public record ProviderSync(String status, ProviderReason code, String message, ProviderState state,
-    Duration retryAfter) {
+    Duration retryAfter, boolean temporary) {
 
   public static ProviderSync noProvider() {
     return new ProviderSync(Conditions.TRUE, ProviderReason.NO_PROVIDER,
-        "No providerRef: the operator only verifies, it does not set the PTR", null, null);
+        "No providerRef: the operator only verifies, it does not set the PTR", null, null, false);
   }
 
   public static ProviderSync inSync(ProviderState state, String message) {
-    return new ProviderSync(Conditions.TRUE, ProviderReason.IN_SYNC, message, state, null);
+    return new ProviderSync(Conditions.TRUE, ProviderReason.IN_SYNC, message, state, null, false);
   }
 
   /** Waiting for the provider or for DNS to show its value; looks again after {@code retryAfter}. */
   public static ProviderSync pending(ProviderState state, String message, Duration retryAfter) {
-    return new ProviderSync(Conditions.UNKNOWN, ProviderReason.UPDATE_PENDING, message, state, retryAfter);
+    return new ProviderSync(Conditions.UNKNOWN, ProviderReason.UPDATE_PENDING, message, state, retryAfter, false);
   }
 
   public static ProviderSync failed(ProviderReason code, String message, ProviderState state) {
-    return new ProviderSync(Conditions.FALSE, code, message, state, null);
+    return new ProviderSync(Conditions.FALSE, code, message, state, null, false);
   }
 
   /** The reason as written in status. */
@@ -41,6 +43,16 @@ public record ProviderSync(String status, ProviderReason code, String message, P
   }
 
   public ProviderSync withRetryAfter(Duration delay) {
-    return new ProviderSync(status, code, message, state, delay);
+    return new ProviderSync(status, code, message, state, delay, temporary);
+  }
+
+  /** The same failure, marked as one that clears by itself (retried with backoff). */
+  public ProviderSync asTemporary() {
+    return new ProviderSync(status, code, message, state, retryAfter, true);
+  }
+
+  /** Still under way at the provider or backing off a temporary failure: the state will change by itself. */
+  public boolean underWay() {
+    return Conditions.UNKNOWN.equals(status) || (Conditions.FALSE.equals(status) && temporary);
   }
 }

@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * Builds every status condition of a SendingIp from one verification, the provider's state and the duplicate-IP
- * check. The cluster and the {@code check} command both use it, so they cannot disagree.
+ * check: the checks, ProviderSynced, Ready, and kstatus's Reconciling and Stalled. The cluster and the {@code check}
+ * command both use it, so they cannot disagree.
  */
 public final class StatusAggregator {
 
@@ -61,7 +62,9 @@ public final class StatusAggregator {
     ProviderSync provider = in.provider();
     conditions.add(Conditions.transition(previousConditions, ConditionType.PROVIDER_SYNCED.type(), provider.status(),
         provider.reason(), provider.message(), in.generation(), in.now()));
-    conditions.add(ready(conditions, in, previousConditions));
+    Condition ready = ready(conditions, in, previousConditions);
+    conditions.add(ready);
+    conditions.addAll(Conditions.kstatus(previousConditions, ready, progress(in), in.generation(), in.now()));
 
     SendingIpStatus status = new SendingIpStatus();
     status.setObservedGeneration(in.generation());
@@ -83,6 +86,19 @@ public final class StatusAggregator {
 
   private static boolean unknown(Verification v, Check check) {
     return v.verdict(check).outcome() == Outcome.UNKNOWN;
+  }
+
+  /**
+   * What will change without anyone acting, if anything: the provider applying an update or backing off a temporary
+   * failure. A temporary DNS failure makes Ready Unknown, which Conditions.kstatus reads as under way by itself. A
+   * losing duplicate claim never is: only a person can settle it.
+   */
+  private static Optional<Conditions.Progress> progress(Input in) {
+    ProviderSync provider = in.provider();
+    if (in.duplicateOf().isPresent() || !provider.underWay()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Conditions.Progress(provider.reason(), provider.message()));
   }
 
   private Condition ready(List<Condition> conditions, Input in, Collection<Condition> previous) {

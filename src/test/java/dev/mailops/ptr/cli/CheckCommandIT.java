@@ -61,7 +61,8 @@ class CheckCommandIT {
     assertThat(json.get("compliant").asBoolean()).isTrue();
     assertThat(json.get("ptrNames").get(0).asText()).isEqualTo("mail.example.com");
     assertThat(json.get("forwardAddresses").get(0).asText()).isEqualTo("192.0.2.10");
-    assertThat(json.get("conditions")).hasSize(7);
+    assertThat(json.get("conditions")).hasSize(9);
+    assertThat(json.get("conditions").get(8).get("type").asText()).isEqualTo("Stalled");
     assertThat(json.get("conditions").get(0).fieldNames()).toIterable()
         .containsExactly("type", "status", "reason", "message");
   }

@@ -143,4 +143,33 @@ class ArgoCdHealthLuaTest {
     assertThat(run(kind, object(kind, 2, status)).status()).isEqualTo("Progressing");
     assertThat(run(kind, object(kind, 1, status)).status()).isEqualTo("Healthy");
   }
+
+  private static String kstatusStatus(String ready, String reconciling, String stalled, String reason, String message) {
+    return """
+        observedGeneration: 2
+        conditions:
+        - {type: Ready, status: "%s", reason: %s, message: "%s", observedGeneration: 2}
+        - {type: Reconciling, status: "%s", reason: %s, message: "%s", observedGeneration: 2}
+        - {type: Stalled, status: "%s", reason: %s, message: "%s", observedGeneration: 2}
+        """.formatted(ready, reason, message, reconciling, reconciling.equals("True") ? reason : "Stalled", message,
+        stalled, stalled.equals("True") ? reason : "Reconciling", message);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sendingip", "reversednsprovider"})
+  void notReadyWhileReconcilingIsProgressingNotDegraded(String kind) throws Exception {
+    Health health = run(kind, object(kind, 2, kstatusStatus("False", "True", "False", "UpdatePending",
+        "Set the PTR at aws-prod; waiting for DNS to show it")));
+    assertThat(health.status()).isEqualTo("Progressing");
+    assertThat(health.message()).isEqualTo("UpdatePending: Set the PTR at aws-prod; waiting for DNS to show it");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sendingip", "reversednsprovider"})
+  void stalledIsDegradedWithStalledsReasonAndMessage(String kind) throws Exception {
+    Health health = run(kind, object(kind, 2, kstatusStatus("False", "False", "True", "DuplicateIp",
+        "SendingIp mail/mx1 claims 192.0.2.10 first")));
+    assertThat(health.status()).isEqualTo("Degraded");
+    assertThat(health.message()).isEqualTo("DuplicateIp: SendingIp mail/mx1 claims 192.0.2.10 first");
+  }
 }

@@ -262,7 +262,8 @@ class DeployManifestsIT {
 
     GenericKubernetesResource rule = generic(monitored, "PrometheusRule");
     Map<String, Object> alert = rule.get("spec", "groups", 0, "rules", 0);
-    assertThat((String) alert.get("expr")).contains("ptr_sendingips{ready=\"False\"}").contains("by (namespace)");
+    assertThat((String) alert.get("expr")).contains("ptr_sendingip_conditions{type=\"Stalled\",status=\"True\"}")
+        .contains("by (namespace)");
     assertThat(alert).containsEntry("for", "15m");
     assertThat(rule.<String>get("spec", "groups", 0, "rules", 0, "annotations", "summary"))
         .contains("{{ $labels.namespace }}");

@@ -38,9 +38,15 @@ final class Manifests {
   }
 
   static Result exec(List<String> command) {
+    return exec(command, new byte[0]);
+  }
+
+  static Result exec(List<String> command, byte[] stdin) {
     try {
       Process process = new ProcessBuilder(command).start();
-      process.getOutputStream().close();
+      try (var in = process.getOutputStream()) {
+        in.write(stdin);
+      }
       CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
       byte[] out = process.getInputStream().readAllBytes();
       // helm.sh may build helm from source the first time: minutes on a cold cache.

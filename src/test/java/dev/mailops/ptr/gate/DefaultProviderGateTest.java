@@ -171,12 +171,14 @@ class DefaultProviderGateTest {
     assertThat(first.reason()).isEqualTo("ProviderError");
     assertThat(first.message()).contains("retrying in 5s");
     assertThat(first.retryAfter()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(first.temporary()).as("unavailable clears by itself: Reconciling, not Stalled").isTrue();
     assertThat(fake.reads).isEqualTo(1);
 
     clock.advance(Duration.ofSeconds(2));
     ProviderSync during = gate.sync(resource, v, Optional.empty());
     assertThat(during.message()).isEqualTo(first.message());
     assertThat(during.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(during.temporary()).isTrue();
     assertThat(fake.reads).isEqualTo(1);
 
     clock.advance(Duration.ofSeconds(4));
@@ -186,7 +188,9 @@ class DefaultProviderGateTest {
 
     fake.failure = new ProviderException(ProviderException.Kind.AUTHENTICATION, "BADSIG");
     clock.advance(Duration.ofSeconds(11));
-    assertThat(gate.sync(resource, v, Optional.empty()).message()).contains("credentials rejected");
+    ProviderSync rejected = gate.sync(resource, v, Optional.empty());
+    assertThat(rejected.message()).contains("credentials rejected");
+    assertThat(rejected.temporary()).as("rejected credentials need a person: Stalled").isFalse();
     fake.failure = new ProviderException(ProviderException.Kind.UNSUPPORTED, "IPv6");
     clock.advance(Duration.ofMinutes(1));
     assertThat(gate.sync(resource, v, Optional.empty()).reason()).isEqualTo("Unsupported");

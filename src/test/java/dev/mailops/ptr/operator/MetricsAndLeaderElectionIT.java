@@ -56,6 +56,10 @@ class MetricsAndLeaderElectionIT {
       String metrics = get(operator.healthPort(), "/metrics");
       assertThat(value(metrics, "ptr_sendingips\\{namespace=\"" + ns + "\",ready=\"True\"}")).isEqualTo(2);
       assertThat(value(metrics, "ptr_sendingips\\{namespace=\"" + ns + "\",ready=\"False\"}")).isEqualTo(1);
+      assertThat(value(metrics, "ptr_sendingip_conditions\\{namespace=\"" + ns
+          + "\",status=\"True\",type=\"Stalled\"}")).isEqualTo(1);
+      assertThat(value(metrics, "ptr_sendingip_conditions\\{namespace=\"" + ns
+          + "\",status=\"False\",type=\"Stalled\"}")).isEqualTo(2);
       assertThat(value(metrics, "ptr_dns_queries_total\\{outcome=\"noerror\",type=\"PTR\"}")).isGreaterThanOrEqualTo(2);
       assertThat(value(metrics, "ptr_dns_queries_total\\{outcome=\"nxdomain\",type=\"PTR\"}")).isGreaterThanOrEqualTo(1);
       assertThat(metrics).contains("ptr_dns_query_duration_seconds_bucket{type=\"PTR\"");

@@ -218,7 +218,11 @@ class DnsFaultsIT {
     }
     for (int i : stuck) {
       assertThat(sips.status("stuck-" + i).orElseThrow().getConditions())
-          .noneMatch(c -> "False".equals(c.getStatus()) && !"HostnameMeaningful".equals(c.getType()));
+          .noneMatch(c -> "False".equals(c.getStatus()) && !"HostnameMeaningful".equals(c.getType())
+              && !"Stalled".equals(c.getType()));
+      // undecided is "will settle by itself": Reconciling, never Stalled (which would fail a Flux wait)
+      assertThat(sips.condition("stuck-" + i, "Reconciling").orElseThrow().getStatus()).isEqualTo("True");
+      assertThat(sips.condition("stuck-" + i, "Stalled").orElseThrow().getStatus()).isEqualTo("False");
     }
   }
 

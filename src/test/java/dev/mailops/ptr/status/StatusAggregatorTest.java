@@ -28,8 +28,10 @@ class StatusAggregatorTest {
   void compliantVerificationMakesEveryConditionTrueAndReadyCompliant() {
     SendingIpStatus status = aggregate(compliant(), null, T0);
     assertThat(status.getConditions()).extracting(Condition::getType).containsExactly("PtrPresent", "SinglePtr",
-        "PtrMatchesHostname", "ForwardConfirmed", "HostnameMeaningful", "ProviderSynced", "Ready");
-    assertThat(status.getConditions()).allSatisfy(c -> assertThat(c.getStatus()).isEqualTo("True"));
+        "PtrMatchesHostname", "ForwardConfirmed", "HostnameMeaningful", "ProviderSynced", "Ready", "Reconciling",
+        "Stalled");
+    assertThat(status.getConditions()).filteredOn(c -> !List.of("Reconciling", "Stalled").contains(c.getType()))
+        .allSatisfy(c -> assertThat(c.getStatus()).isEqualTo("True"));
     assertThat(ready(status).getReason()).isEqualTo("Compliant");
     assertThat(status.getIprev()).isEqualTo("pass");
     assertThat(status.getPtrNames()).containsExactly("mail.example.com");
@@ -85,7 +87,9 @@ class StatusAggregatorTest {
         Check.PTR_MATCHES_HOSTNAME, temp, Check.FORWARD_CONFIRMED, temp), List.of());
     SendingIpStatus during = aggregate(outage, good, T1);
 
-    assertThat(during.getConditions()).noneMatch(c -> c.getStatus().equals("False"));
+    // Stalled=False is the normal state of the abnormal-true pair; every other condition turns Unknown, never False
+    assertThat(during.getConditions()).filteredOn(c -> !c.getType().equals("Stalled"))
+        .noneMatch(c -> c.getStatus().equals("False"));
     assertThat(ready(during).getStatus()).isEqualTo("Unknown");
     assertThat(ready(during).getReason()).isEqualTo("DnsTemporaryFailure");
     assertThat(ready(during).getMessage()).contains("SERVFAIL from 127.0.0.1:53").contains("says nothing about compliance");
@@ -152,11 +156,126 @@ class StatusAggregatorTest {
     assertThat(matches.getReason()).isEqualTo("NoHostnameRequested");
   }
 
+  // --- kstatus: Ready, Reconciling and Stalled for every state (docs/api.md has the same table) ---------------
+
+  @Test
+  void compliantIsReadyWithNeitherReconcilingNorStalled() {
+    SendingIpStatus status = aggregate(compliant(), null, T0);
+    assertKstatus(status, "True", "False", "False");
+    assertThat(condition(status, "Reconciling").getReason()).isEqualTo("Compliant");
+    assertThat(condition(status, "Stalled").getReason()).isEqualTo("Compliant");
+    assertThat(condition(status, "Stalled").getObservedGeneration()).isEqualTo(3L);
+  }
+
+  @Test
+  void updatePendingAtTheProviderIsReconcilingNotStalled() {
+    SendingIpStatus status = aggregateWith(mismatch(), ProviderSync.pending(null, "AWS is applying the PTR", null));
+    assertKstatus(status, "False", "True", "False");
+    assertThat(condition(status, "Reconciling").getReason()).isEqualTo("UpdatePending");
+    assertThat(condition(status, "Reconciling").getMessage()).isEqualTo("AWS is applying the PTR");
+    assertThat(condition(status, "Stalled").getReason()).isEqualTo("Reconciling");
+  }
+
+  @Test
+  void temporaryProviderFailureBeingBackedOffIsReconciling() {
+    ProviderSync throttled = ProviderSync.failed(ProviderReason.PROVIDER_ERROR, "aws-prod throttled the request; retrying in 20s",
+        null).withRetryAfter(java.time.Duration.ofSeconds(20)).asTemporary();
+    SendingIpStatus status = aggregateWith(mismatch(), throttled);
+    assertKstatus(status, "False", "True", "False");
+    assertThat(condition(status, "Reconciling").getReason()).isEqualTo("ProviderError");
+    assertThat(condition(status, "Reconciling").getMessage()).contains("retrying in 20s");
+  }
+
+  @Test
+  void temporaryDnsFailureIsReconcilingNeverStalled() {
+    Verdict temp = new Verdict(Outcome.UNKNOWN, Reason.DNS_TEMPORARY_FAILURE, "timeout");
+    Verification outage = with(compliant(), Iprev.TEMPERROR, Map.of(Check.PTR_PRESENT, temp, Check.SINGLE_PTR, temp,
+        Check.PTR_MATCHES_HOSTNAME, temp, Check.FORWARD_CONFIRMED, temp), List.of());
+    SendingIpStatus status = aggregate(outage, aggregate(compliant(), null, T0), T1);
+    assertKstatus(status, "Unknown", "True", "False");
+    assertThat(condition(status, "Reconciling").getReason()).isEqualTo("DnsTemporaryFailure");
+    assertThat(condition(status, "Reconciling").getMessage()).isEqualTo(ready(status).getMessage());
+  }
+
+  @Test
+  void notCompliantWithoutProviderIsStalledWithReadysReasonAndMessage() {
+    SendingIpStatus status = aggregate(mismatch(), null, T0);
+    assertKstatus(status, "False", "False", "True");
+    assertThat(condition(status, "Stalled").getReason()).isEqualTo("PtrMismatch");
+    assertThat(condition(status, "Stalled").getMessage()).isEqualTo(ready(status).getMessage())
+        .contains("Ask the owner of this IP to change it to mail.example.com");
+    assertThat(condition(status, "Reconciling").getReason()).isEqualTo("Stalled");
+  }
+
+  @Test
+  void providerThatRefusesIsStalledWhateverTheReason() {
+    List<ProviderSync> refusals = List.of(
+        ProviderSync.failed(ProviderReason.PROVIDER_NOT_ALLOWED, "192.0.2.10 is outside the allowedCidrs", null),
+        ProviderSync.failed(ProviderReason.UNSUPPORTED, "cannot set the PTR of an IPv6 address", null),
+        ProviderSync.failed(ProviderReason.PROVIDER_ERROR, "credentials rejected; retrying in 20s", null)
+            .withRetryAfter(java.time.Duration.ofSeconds(20)),
+        ProviderSync.failed(ProviderReason.PROVIDER_ERROR, "refused the change; retrying in 20s", null),
+        ProviderSync.failed(ProviderReason.FORWARD_RECORD_MISSING, "Create the forward record first", null),
+        ProviderSync.failed(ProviderReason.PROVIDER_ERROR, "ReverseDnsProvider aws-prod not found", null));
+    for (ProviderSync refusal : refusals) {
+      SendingIpStatus status = aggregateWith(compliant(), refusal);
+      assertKstatus(status, "False", "False", "True");
+      assertThat(condition(status, "Stalled").getReason()).isEqualTo(refusal.reason());
+      assertThat(condition(status, "Stalled").getMessage()).isEqualTo(refusal.message());
+    }
+  }
+
+  @Test
+  void losingDuplicateClaimIsStalledEvenWhenTheProviderIsUnderWay() {
+    SendingIpStatus status = aggregator.aggregate(new StatusAggregator.Input(compliant(), 1,
+        ProviderSync.pending(null, "pending", null), Optional.of("mail/mx1"), null, T0));
+    assertKstatus(status, "False", "False", "True");
+    assertThat(condition(status, "Stalled").getReason()).isEqualTo("DuplicateIp");
+    assertThat(condition(status, "Stalled").getMessage()).contains("mail/mx1");
+  }
+
+  @Test
+  void invalidSpecIsStalledWithEveryConditionPresent() {
+    SendingIpStatus status = InvalidSpec.status("spec.ip is not an IP address", 4, null, T0);
+    assertThat(status.getConditions()).extracting(Condition::getType).containsExactly("PtrPresent", "SinglePtr",
+        "PtrMatchesHostname", "ForwardConfirmed", "HostnameMeaningful", "ProviderSynced", "Ready", "Reconciling",
+        "Stalled");
+    assertKstatus(status, "False", "False", "True");
+    assertThat(condition(status, "Stalled").getReason()).isEqualTo("InvalidSpec");
+    assertThat(condition(status, "Stalled").getMessage()).contains("spec.ip is not an IP address");
+    assertThat(status.getObservedGeneration()).isEqualTo(4L);
+  }
+
+  @Test
+  void stalledTransitionTimeMovesOnlyWhenItFlips() {
+    SendingIpStatus stalled = aggregate(mismatch(), null, T0);
+    SendingIpStatus still = aggregate(mismatch(), stalled, T1);
+    assertThat(condition(still, "Stalled").getLastTransitionTime()).isEqualTo("2026-11-28T10:00:00Z");
+    assertThat(still.sameObservationAs(stalled)).isTrue();
+    SendingIpStatus fixed = aggregate(compliant(), still, T1);
+    assertThat(condition(fixed, "Stalled").getLastTransitionTime()).isEqualTo("2026-11-28T11:00:00Z");
+  }
+
+  private static void assertKstatus(SendingIpStatus status, String ready, String reconciling, String stalled) {
+    assertThat(List.of(ready(status).getStatus(), condition(status, "Reconciling").getStatus(),
+        condition(status, "Stalled").getStatus())).containsExactly(ready, reconciling, stalled);
+  }
+
   // --- builders ------------------------------------------------------------------------------------------------
 
   private SendingIpStatus aggregate(Verification v, SendingIpStatus previous, Instant now) {
     return aggregator.aggregate(new StatusAggregator.Input(v, 3, ProviderSync.noProvider(), Optional.empty(),
         previous, now));
+  }
+
+  private SendingIpStatus aggregateWith(Verification v, ProviderSync provider) {
+    return aggregator.aggregate(new StatusAggregator.Input(v, 3, provider, Optional.empty(), null, T0));
+  }
+
+  private static Verification mismatch() {
+    return with(compliant(), Iprev.PASS,
+        Map.of(Check.PTR_MATCHES_HOSTNAME, new Verdict(Outcome.FAIL, Reason.PTR_MISMATCH, "PTR is x.example.com")),
+        List.of("x.example.com"));
   }
 
   static Verification compliant() {
