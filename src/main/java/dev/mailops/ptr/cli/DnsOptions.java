@@ -31,9 +31,9 @@ final class DnsOptions {
     if (retries < 0 || retries > 10) {
       throw new IllegalArgumentException("--dns-retries must be 0 to 10");
     }
-    Duration queryTimeout = dev.mailops.ptr.api.Durations.parse(timeout);
-    if (queryTimeout.isZero() || queryTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
-      throw new IllegalArgumentException("--dns-timeout must be above 0 and at most 30s");
+    Duration queryTimeout = Flags.positiveDuration("--dns-timeout", timeout);
+    if (queryTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
+      throw new IllegalArgumentException("--dns-timeout must be at most 30s, not '" + timeout + "'");
     }
     DnsSettings defaults = DnsSettings.defaults();
     List<InetSocketAddress> parsed = specs.stream().flatMap(s -> Arrays.stream(s.split(",")))

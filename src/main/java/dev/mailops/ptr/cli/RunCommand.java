@@ -1,6 +1,5 @@
 package dev.mailops.ptr.cli;
 
-import dev.mailops.ptr.api.Durations;
 import dev.mailops.ptr.operator.OperatorSettings;
 import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.operator.PtrOperator;
@@ -17,7 +16,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Runs the operator until the process is stopped. Every flag has an environment variable for Deployments. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Runs the operator.")
@@ -73,13 +74,16 @@ final class RunCommand implements Callable<Integer> {
       description = "How often each ReverseDnsProvider is probed again (default: ${DEFAULT-VALUE}).")
   String providerProbeInterval;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     OperatorSettings settings;
     try {
       settings = settings();
     } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
+      spec.commandLine().getErr().println("error: " + e.getMessage());
       return Main.BAD_INPUT;
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
@@ -99,9 +103,9 @@ final class RunCommand implements Callable<Integer> {
   }
 
   OperatorSettings settings() {
-    Duration interval = Durations.parse(recheckInterval);
+    Duration interval = Flags.positiveDuration("--recheck-interval", recheckInterval);
     if (interval.compareTo(Duration.ofSeconds(10)) < 0) {
-      throw new IllegalArgumentException("--recheck-interval must be at least 10s");
+      throw new IllegalArgumentException("--recheck-interval must be at least 10s, not '" + recheckInterval + "'");
     }
     Set<String> watched = new LinkedHashSet<>();
     if (namespaces != null) {
@@ -112,9 +116,10 @@ final class RunCommand implements Callable<Integer> {
     }
     String who = identity == null || identity.isBlank() ? hostName() : identity;
     return new OperatorSettings(dns.settings(), interval, watched, healthPort, reconcileThreads,
-        Durations.parse(duplicateRecheck), Durations.parse(statusHeartbeat), leaderElection, leaseNamespace, who)
+        Flags.positiveDuration("--duplicate-recheck", duplicateRecheck),
+        Flags.positiveDuration("--status-heartbeat", statusHeartbeat), leaderElection, leaseNamespace, who)
         .withProviders(ProviderSettings.defaults(operatorNamespace)
-            .withProbeInterval(Durations.parse(providerProbeInterval)))
+            .withProbeInterval(Flags.positiveDuration("--provider-probe-interval", providerProbeInterval)))
         .withOwner(owner.settings());
   }
 

@@ -6,6 +6,11 @@ import dev.mailops.ptr.verify.DnsObserver;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
+import io.javaoperatorsdk.operator.processing.Controller;
+import io.javaoperatorsdk.operator.processing.event.Event;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -15,6 +20,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -37,9 +44,81 @@ public final class OperatorMetrics implements DnsObserver {
   /** The conditions alerts need; the per-check ones stay out to keep the series few. */
   private static final List<String> ALERTED_TYPES = List.of(ConditionType.READY.type(),
       ConditionType.RECONCILING.type(), ConditionType.STALLED.type());
+  private final Set<ResourceID> failing = ConcurrentHashMap.newKeySet();
+  private final Map<ResourceID, Long> reconciled = new ConcurrentHashMap<>();
 
+  /** JOSDK's metrics into the registry; they also keep {@link #failingResources()}. */
   public Metrics josdkMetrics() {
-    return MicrometerMetrics.withoutPerResourceMetrics(registry);
+    Metrics micrometer = MicrometerMetrics.withoutPerResourceMetrics(registry);
+    return new Metrics() {
+      @Override
+      public void controllerRegistered(Controller<? extends HasMetadata> controller) {
+        micrometer.controllerRegistered(controller);
+      }
+
+      @Override
+      public void receivedEvent(Event event, Map<String, Object> metadata) {
+        micrometer.receivedEvent(event, metadata);
+      }
+
+      @Override
+      public void reconcileCustomResource(HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
+        micrometer.reconcileCustomResource(resource, retryInfo, metadata);
+      }
+
+      @Override
+      public void failedReconciliation(HasMetadata resource, Exception exception, Map<String, Object> metadata) {
+        failing.add(ResourceID.fromResource(resource));
+        micrometer.failedReconciliation(resource, exception, metadata);
+      }
+
+      @Override
+      public void reconciliationExecutionStarted(HasMetadata resource, Map<String, Object> metadata) {
+        micrometer.reconciliationExecutionStarted(resource, metadata);
+      }
+
+      @Override
+      public void reconciliationExecutionFinished(HasMetadata resource, Map<String, Object> metadata) {
+        micrometer.reconciliationExecutionFinished(resource, metadata);
+      }
+
+      @Override
+      public void cleanupDoneFor(ResourceID resourceID, Map<String, Object> metadata) {
+        failing.remove(resourceID);
+        reconciled.remove(resourceID);
+        micrometer.cleanupDoneFor(resourceID, metadata);
+      }
+
+      @Override
+      public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
+        failing.remove(ResourceID.fromResource(resource));
+        reconciled.merge(ResourceID.fromResource(resource), 1L, Long::sum);
+        micrometer.finishedReconciliation(resource, metadata);
+      }
+
+      @Override
+      public <T> T timeControllerExecution(ControllerExecution<T> execution) throws Exception {
+        return micrometer.timeControllerExecution(execution);
+      }
+
+      @Override
+      public <T extends Map<?, ?>> T monitorSizeOf(T map, String name) {
+        return micrometer.monitorSizeOf(map, name);
+      }
+    };
+  }
+
+  /**
+   * How many reconciles of this object have finished without an error since it appeared: a test waits for it to
+   * grow instead of sleeping and hoping a re-check ran.
+   */
+  public long finishedReconciliations(String namespace, String name) {
+    return reconciled.getOrDefault(new ResourceID(name, namespace), 0L);
+  }
+
+  /** Resources whose last reconcile failed (and is being retried): the ones to run again after an API outage. */
+  public Set<ResourceID> failingResources() {
+    return Set.copyOf(failing);
   }
 
   /** Where the SendingIp gauge reads from at scrape time: the informer cache, so no API call. */

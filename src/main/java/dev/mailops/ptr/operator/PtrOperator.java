@@ -11,12 +11,19 @@ import dev.mailops.ptr.verify.Verifier;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RegisteredController;
+import io.javaoperatorsdk.operator.processing.Controller;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +42,10 @@ public final class PtrOperator implements AutoCloseable {
   private volatile boolean closing;
   private final ProviderInstances providerInstances;
   private final OwnerDiscovery owners;
+  private static final Duration MAX_RETRY_INTERVAL = Duration.ofMinutes(5);
+  private final SimpleInboundEventSource<SendingIp> rerun = new SimpleInboundEventSource<>("rerun-after-api-outage");
+  private final ScheduledExecutorService outageWatch;
+  private volatile boolean wasHealthy;
 
   /** Without provider support beyond the given gate (ProviderGate.NONE: verification only). */
   public PtrOperator(KubernetesClient client, OperatorSettings settings, ProviderGate providerGate,
@@ -86,13 +97,21 @@ public final class PtrOperator implements AutoCloseable {
     var reconciler = new SendingIpReconciler(verifier, providerGate, cluster, new StatusAggregator(), events,
         settings, state, clock, owners);
     metrics.countSendingIpsFrom(reconciler::cachedSendingIps);
-    operator.register(reconciler, config -> {
+    RegisteredController<SendingIp> registered = operator.register(reconciler, config -> {
+      config.withRetry(retry(settings));
       // The informer cache holds every SendingIp; their managedFields (server-side apply bookkeeping, which
       // nothing here reads) were a large share of the heap at 10,000 objects (docs/benchmarks.md).
       config.withItemStore(new TransformingItemStore<>(PtrOperator::withoutManagedFields));
       if (!settings.namespaces().isEmpty()) {
         config.settingNamespaces(settings.namespaces());
       }
+    });
+    // Controller is JOSDK's implementation of RegisteredController; its event source manager takes an extra source
+    ((Controller<SendingIp>) registered).getEventSourceManager().registerEventSource(rerun);
+    this.outageWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "api-outage-watch");
+      t.setDaemon(true);
+      return t;
     });
     if (instances != null) {
       // cluster-scoped: watches all ReverseDnsProviders whatever namespaces the SendingIp controller watches
@@ -106,6 +125,35 @@ public final class PtrOperator implements AutoCloseable {
         endpoints);
   }
 
+  /**
+   * Failed reconciles (the API server is down, a status patch fails) are retried without end: 2s doubling to the
+   * default re-check interval, at most 5 min. JOSDK's default gives up after five attempts and then waits for
+   * maxReconciliationInterval (10 h), so an outage of a few minutes stopped re-checks for hours.
+   */
+  static GenericRetry retry(OperatorSettings settings) {
+    Duration cap = settings.defaultRecheckInterval().compareTo(MAX_RETRY_INTERVAL) < 0
+        ? settings.defaultRecheckInterval() : MAX_RETRY_INTERVAL;
+    return new GenericRetry().setInitialInterval(Duration.ofSeconds(2)).setIntervalMultiplier(2)
+        .setMaxInterval(cap.toMillis()).withoutMaxAttempts();
+  }
+
+  /**
+   * When the API server comes back (every event source healthy again after one was not), the SendingIps whose last
+   * reconcile failed run at once instead of at their next retry, up to 5 min later: none goes unchecked for longer
+   * than its interval after an outage.
+   */
+  private void rerunFailedWhenTheApiServerReturns() {
+    boolean healthy = operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    if (healthy && !wasHealthy) {
+      var failed = metrics.failingResources();
+      if (!failed.isEmpty()) {
+        log.info("watching the API server again: re-running {} SendingIps whose reconcile failed", failed.size());
+        failed.forEach(rerun::propagateEvent);
+      }
+    }
+    wasHealthy = healthy;
+  }
+
   private static SendingIp withoutManagedFields(SendingIp resource) {
     resource.getMetadata().setManagedFields(null);
     return resource;
@@ -113,6 +161,7 @@ public final class PtrOperator implements AutoCloseable {
 
   public void start() {
     operator.start();
+    outageWatch.scheduleWithFixedDelay(this::rerunFailedWhenTheApiServerReturns, 1, 1, TimeUnit.SECONDS);
     log.info("ptr-operator started; health on port {}", health.port());
   }
 
@@ -187,6 +236,7 @@ public final class PtrOperator implements AutoCloseable {
   public void close() {
     closing = true;
     try {
+      outageWatch.shutdownNow();
       operator.stop();
       releaseLease();
     } finally {

@@ -4,10 +4,17 @@ import dev.mailops.ptr.gate.GateEvents;
 import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.api.SendingIp;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,14 +32,32 @@ import org.slf4j.LoggerFactory;
  * created at once, each reconcile would otherwise wait for a second API call before its status is written.
  * Like client-go's event broadcaster, the queue is bounded ({@value #QUEUE_LIMIT}) and events beyond it are
  * dropped (and logged at debug): an Event is a courtesy, status is the record.
+ *
+ * <p>Repeats are aggregated as client-go's EventCorrelator does: an Event with the same object, type, reason and
+ * message as one already posted updates that Event's {@code count} and {@code lastTimestamp} (one PATCH) instead of
+ * adding a new one, so a Ready flip on every DNS blip is one line in `kubectl describe`, not one per blip. The
+ * last {@value #REMEMBERED} such keys are remembered, as in client-go; an Event the API server has already
+ * expired (1 h TTL by default) is posted anew.
  */
 public class SendingIpEvents implements GateEvents, AutoCloseable {
   static final int QUEUE_LIMIT = 1000;
+  static final int REMEMBERED = 4096;
   private static final Logger log = LoggerFactory.getLogger(SendingIpEvents.class);
   private final KubernetesClient client;
   private final Clock clock;
   private final String component;
   private final ThreadPoolExecutor poster;
+  /** Posted Events by what makes them the same; touched only by the single poster thread. */
+  private final Map<EventKey, Posted> posted = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<EventKey, Posted> eldest) {
+      return size() > REMEMBERED;
+    }
+  };
+
+  private record EventKey(String namespace, String name, String uid, String type, String reason, String message) {}
+
+  private record Posted(String eventName, int count) {}
 
   public SendingIpEvents(KubernetesClient client, Clock clock, String component) {
     this.client = client;
@@ -79,14 +104,36 @@ public class SendingIpEvents implements GateEvents, AutoCloseable {
         .build();
     String namespace = resource.getMetadata().getNamespace();
     String name = resource.getMetadata().getName();
+    EventKey key = new EventKey(namespace, name, resource.getMetadata().getUid(), type, reason, message);
     poster.execute(() -> {
       try {
-        client.v1().events().inNamespace(namespace).resource(event).create();
+        post(key, event, now);
       } catch (RuntimeException e) {
         // An Event is a courtesy: losing one must not fail the reconcile that writes the status.
         log.warn("could not record event {} for {}/{}: {}", reason, namespace, name, e.getMessage());
       }
     });
+  }
+
+  private void post(EventKey key, Event event, String now) {
+    Posted earlier = posted.get(key);
+    if (earlier != null) {
+      int count = earlier.count() + 1;
+      try {
+        client.v1().events().inNamespace(key.namespace()).withName(earlier.eventName())
+            .patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"count\":" + count + ",\"lastTimestamp\":\"" + now + "\"}");
+        posted.put(key, new Posted(earlier.eventName(), count));
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+          throw e;
+        }
+        // expired by the API server's Event TTL: start a new one
+      }
+    }
+    client.v1().events().inNamespace(key.namespace()).resource(event).create();
+    posted.put(key, new Posted(event.getMetadata().getName(), 1));
   }
 
   /** Posts what is queued (for at most a few seconds), then stops. */

@@ -124,7 +124,9 @@ class CloudProvidersIT {
 
     dns.ptr("203.0.113.10", "mx-aws.example.com"); // what AWS publishes once applied
     await().atMost(Duration.ofSeconds(60)).until(() -> "True".equals(ready(mailNs, "mx-aws").getStatus()));
-    Thread.sleep(6000); // a re-check or two later
+    long seen = operator.reconciliations(mailNs, "mx-aws");
+    await("two more re-checks").atMost(Duration.ofSeconds(60))
+        .until(() -> operator.reconciliations(mailNs, "mx-aws") >= seen + 2);
     assertThat(modifyCalls("eipalloc-0a1b2c3d")).isEqualTo(1);
     assertThat(condition(mailNs, "mx-aws", "ProviderSynced").getReason()).isEqualTo("InSync");
     assertThat(metrics()).containsPattern(
@@ -185,7 +187,11 @@ class CloudProvidersIT {
         && "DuplicateIp".equals(ready(otherNs, "claim-second").getReason()));
     assertThat(ready(otherNs, "claim-second").getMessage()).contains("nother namespace claims").doesNotContain(mailNs);
     assertThat(condition(otherNs, "claim-second", "ProviderSynced").getReason()).isEqualTo("ProviderNotAllowed");
-    Thread.sleep(6000); // several re-checks of both
+    long first = operator.reconciliations(mailNs, "claim-first");
+    long second = operator.reconciliations(otherNs, "claim-second");
+    await("two more re-checks of both claims").atMost(Duration.ofSeconds(60))
+        .until(() -> operator.reconciliations(mailNs, "claim-first") >= first + 2
+            && operator.reconciliations(otherNs, "claim-second") >= second + 2);
     assertThat(modifyCalls("eipalloc-050")).isEqualTo(1);
     assertThat(ec2.elasticIp("203.0.113.50").ptrRecord()).isEqualTo("first.example.com.");
   }

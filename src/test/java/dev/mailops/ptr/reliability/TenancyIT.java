@@ -156,7 +156,11 @@ class TenancyIT {
                 .equals(Optional.of("ProviderNotAllowed")));
       }
     }
-    Thread.sleep(8000); // a re-check or two of every SendingIp (recheck 5s in testSettings)
+    // two more finished reconciles (re-checks) of every SendingIp, each a chance for a wrong or second write
+    Map<Combo, Long> before = new java.util.HashMap<>();
+    COMBOS.forEach(c -> before.put(c, operator.reconciliations(c.namespace(), c.name())));
+    await("two more re-checks of every SendingIp").atMost(Duration.ofSeconds(90)).until(() -> COMBOS.stream()
+        .allMatch(c -> operator.reconciliations(c.namespace(), c.name()) >= before.get(c) + 2));
 
     for (Combo combo : COMBOS) {
       if (combo.refusedBy() == null) {
@@ -211,7 +215,9 @@ class TenancyIT {
     assertThat(synced.getMessage()).contains(nsA + "/aws-creds").contains("must live in namespace " + operatorNs);
     assertThat(condition(nsA, "foreign-secret", "Ready").map(Condition::getStatus)).contains("False");
 
-    Thread.sleep(6000); // several backoff rounds (1s, 2s, 4s) and a re-check
+    long seen = operator.reconciliations(nsA, "foreign-secret");
+    await("three more reconciles of foreign-secret").atMost(Duration.ofSeconds(90))
+        .until(() -> operator.reconciliations(nsA, "foreign-secret") >= seen + 3);
     assertThat(foreignEc2.totalCalls()).as("no call reaches the provider behind a foreign Secret").isZero();
     assertThat(foreignEc2.requests()).isEmpty();
   }

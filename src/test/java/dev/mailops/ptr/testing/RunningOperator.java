@@ -73,6 +73,11 @@ public final class RunningOperator implements AutoCloseable {
     return start(api, tweak.apply(testSettings(dns, Set.of(namespaces))));
   }
 
+  /** Finished reconciles of one SendingIp so far (a counter to wait on, instead of a sleep). */
+  public long reconciliations(String namespace, String name) {
+    return operator.metrics().finishedReconciliations(namespace, name);
+  }
+
   public int healthPort() {
     return operator.healthPort();
   }

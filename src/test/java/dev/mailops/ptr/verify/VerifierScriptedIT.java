@@ -60,6 +60,29 @@ class VerifierScriptedIT {
   }
 
   @Test
+  void systemResolversAreUsedWhenNoServerIsGiven() throws Exception {
+    dns.answer(REV, Type.PTR, ptr(REV, "mail.example.com."))
+        .answer("mail.example.com", Type.A, a("mail.example.com", IP));
+    // dnsjava's system configuration reads the dns.server property before /etc/resolv.conf
+    String before = System.getProperty("dns.server");
+    System.setProperty("dns.server", "127.0.0.1:" + dns.address().getPort());
+    org.xbill.DNS.ResolverConfig.refresh();
+    try (Verifier system = new Verifier(DnsSettings.defaults().withTimeout(Duration.ofMillis(400)).withRetries(1))) {
+      Verification v = verify(system, IP, "mail.example.com", null);
+      assertThat(v.ptrNames()).as("answered by the system's resolver, the scripted server").containsExactly(
+          "mail.example.com");
+      assertThat(v.compliant()).isTrue();
+    } finally {
+      if (before == null) {
+        System.clearProperty("dns.server");
+      } else {
+        System.setProperty("dns.server", before);
+      }
+      org.xbill.DNS.ResolverConfig.refresh();
+    }
+  }
+
+  @Test
   void compliantIpv4() throws Exception {
     dns.answer(REV, Type.PTR, ptr(REV, "mail.example.com."))
         .answer("mail.example.com", Type.A, a("mail.example.com", IP));

@@ -61,13 +61,6 @@ class VerifierTest {
   }
 
   @Test
-  void systemResolversAreUsedWhenNoServerIsGiven() {
-    try (Verifier v = new Verifier(DnsSettings.defaults())) {
-      assertThat(v.settings().servers()).isEmpty();
-    }
-  }
-
-  @Test
   void closedVerifierCompletesWithTemperrorWithoutDns() throws Exception {
     Verifier v = new Verifier(DnsSettings.of(List.of(DnsSettings.parseServer("127.0.0.1:9"))));
     v.close();
