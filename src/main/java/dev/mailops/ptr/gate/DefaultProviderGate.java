@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * desired hostname (InSync: nothing to set); DNS already shows exactly the desired PTR (InSync, no call); in
  * backoff after a failure for this generation (the last failure again, no call); the desired hostname does not
  * resolve to the IP (ForwardRecordMissing, no call; UpdatePending when DNS failed temporarily); the provider's
- * last answer still pending for this value (UpdatePending, no call, later and later re-checks, a fresh read at
- * most every {@code pendingProviderRead}); then {@code read()}, and {@code set()} only when the provider holds
+ * last answer for this value applied but not yet in DNS (UpdatePending, no call, later and later re-checks, a
+ * fresh read at most every {@code pendingProviderRead}); then {@code read()}, and {@code set()} only when the provider holds
  * something else. Reading first makes a crash between a provider write and the status patch converge without a
  * second write.
  */
@@ -153,10 +153,12 @@ public final class DefaultProviderGate implements ProviderGate {
         + "; waiting for DNS to show it";
     Optional<PerObjectState.Pending> pending = state.pending(uid)
         .filter(p -> p.generation() == generation && p.hostname().equalsIgnoreCase(hostname));
-    if (pending.isPresent() && now.isBefore(pending.get().providerReadAt().plus(settings.pendingProviderRead()))) {
-      // resolvers may hand out the old PTR for its TTL: look again later and later, without asking the provider
+    if (pending.isPresent() && !pending.get().atProvider()
+        && now.isBefore(pending.get().providerReadAt().plus(settings.pendingProviderRead()))) {
+      // the provider has applied it; resolvers may hand out the old PTR for its TTL: look again later and later,
+      // without asking the provider
       PerObjectState.Pending next = new PerObjectState.Pending(generation, hostname, pending.get().rechecks() + 1,
-          pending.get().providerReadAt());
+          pending.get().providerReadAt(), false);
       state.pending(uid, next);
       return ProviderSync.pending(state(ref, hostname, previous == null ? "Pending" : previous.getUpdateStatus(),
           previous, now), waiting, pendingRecheck(next));
@@ -170,7 +172,7 @@ public final class DefaultProviderGate implements ProviderGate {
     try {
       PtrRecord current = ptrProvider.read(ip);
       int rechecks = pending.map(p -> p.rechecks() + 1).orElse(1);
-      PerObjectState.Pending next = new PerObjectState.Pending(generation, hostname, rechecks, now);
+      PerObjectState.Pending next = new PerObjectState.Pending(generation, hostname, rechecks, now, current.pending());
       if (current.value().filter(hostname::equalsIgnoreCase).isPresent()) {
         state.backoff(uid, null);
         state.pending(uid, next);
@@ -178,7 +180,7 @@ public final class DefaultProviderGate implements ProviderGate {
             waiting, pendingRecheck(next));
       }
       PtrRecord after = ptrProvider.set(ip, hostname);
-      next = new PerObjectState.Pending(generation, hostname, 1, now);
+      next = new PerObjectState.Pending(generation, hostname, 1, now, after.pending());
       state.backoff(uid, null);
       state.pending(uid, next);
       String message = "Set the PTR of " + ipText + " to " + hostname + " at ReverseDnsProvider " + ref
@@ -215,7 +217,10 @@ public final class DefaultProviderGate implements ProviderGate {
     state.forget(uid);
   }
 
-  /** 10s, 20s, 40s, ... while pending, up to the stated provider re-read period (the re-check interval caps it too). */
+  /**
+   * 10s, 20s, 40s, ... while pending, up to {@code pendingProviderRead} (the re-check interval caps it too). While
+   * the provider itself is still applying the value, each of these looks reads it; once applied, none does.
+   */
   private Duration pendingRecheck(PerObjectState.Pending pending) {
     return RecheckSchedule.exponential(settings.pendingRecheck(), settings.pendingProviderRead(), pending.rechecks());
   }

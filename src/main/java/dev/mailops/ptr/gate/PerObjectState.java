@@ -21,8 +21,10 @@ public final class PerObjectState {
    *
    * @param rechecks how many checks have found it still pending (drives the backoff of the next one)
    * @param providerReadAt when the provider was last asked
+   * @param atProvider the provider itself said it was still applying the value (an action or operation under way):
+   *     only its next read can tell when that ends
    */
-  record Pending(long generation, String hostname, int rechecks, Instant providerReadAt) {}
+  record Pending(long generation, String hostname, int rechecks, Instant providerReadAt, boolean atProvider) {}
 
   private static final class Entry {
     int dnsFailures;

@@ -106,7 +106,7 @@ public final class StatusAggregator {
     if (in.duplicateOf().isPresent()) {
       return Conditions.transition(previous, type, Conditions.FALSE, "DuplicateIp",
           Messages.capitalise(in.duplicateOf().get()) + " claims " + IpAddresses.format(in.verification().ip())
-              + " first; delete one of the two or give them the same hostname",
+              + " first; only the first claim of an IP is verified and set: delete one of the two",
           in.generation(), in.now());
     }
     Optional<Condition> firstFalse = conditions.stream().filter(c -> Conditions.FALSE.equals(c.getStatus())).findFirst();

@@ -204,7 +204,7 @@ class ClaimsAndDeletionIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> target.held().get().equals(Optional.of(wanted)));
     await().atMost(Duration.ofSeconds(30)).until(() -> "DuplicateIp".equals(reason(shopNs, "squat-" + type)));
     assertThat(condition(shopNs, "squat-" + type, "Ready").getMessage())
-        .contains("another namespace claims")
+        .contains("nother namespace claims")
         .doesNotContain(mailNs).doesNotContain("mx-" + type);
     assertThat(reason(mailNs, "mx-" + type)).isNotEqualTo("DuplicateIp");
   }
