@@ -3,8 +3,8 @@ package dev.mailops.ptr.cli;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpStatus;
 import dev.mailops.ptr.status.ClaimOrder;
+import dev.mailops.ptr.status.OwnerStatuses;
 import dev.mailops.ptr.api.OwnerStatus;
-import dev.mailops.ptr.operator.OwnerDiscovery;
 import dev.mailops.ptr.owner.OwnerResolver;
 import dev.mailops.ptr.status.ConditionType;
 import dev.mailops.ptr.status.Conditions;
@@ -114,7 +114,7 @@ final class CheckReport {
     for (Item item : items) {
       InetAddress ip = item.request().ip();
       lookups.computeIfAbsent(IpAddresses.format(ip), k -> CompletableFuture.supplyAsync(
-          () -> OwnerDiscovery.statusOf(owners.resolve(ip), Instant.now()), pool));
+          () -> OwnerStatuses.of(owners.resolve(ip), Instant.now()), pool));
     }
     pool.shutdown(); // the queued lookups still run; the threads end after them
     return lookups;

@@ -6,7 +6,7 @@ import dev.mailops.ptr.owner.IpRange;
 import dev.mailops.ptr.owner.Owner;
 import dev.mailops.ptr.owner.OwnerResolver;
 import dev.mailops.ptr.owner.OwnerSettings;
-import dev.mailops.ptr.status.Conditions;
+import dev.mailops.ptr.status.OwnerStatuses;
 import dev.mailops.ptr.verify.IpAddresses;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
@@ -159,8 +159,7 @@ public final class OwnerDiscovery implements AutoCloseable {
 
   /** status.owner from an owner discovery answer obtained at {@code checkedAt}. */
   public static OwnerStatus statusOf(Owner owner, Instant checkedAt) {
-    return new OwnerStatus(owner.name(), owner.kind().value(), owner.contact(), owner.rdap(), owner.providerType(),
-        owner.network(), owner.reason(), Conditions.timestamp(checkedAt));
+    return OwnerStatuses.of(owner, checkedAt);
   }
 
   private static Owner ownerOf(OwnerStatus s) {

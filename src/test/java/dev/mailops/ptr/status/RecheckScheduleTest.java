@@ -49,4 +49,23 @@ class RecheckScheduleTest {
     assertThat(RecheckSchedule.backoff(30, HOUR)).isEqualTo(Duration.ofMinutes(5));
     assertThat(RecheckSchedule.backoff(30, Duration.ofMinutes(1))).isEqualTo(Duration.ofMinutes(1));
   }
+
+  @Test
+  void aTemporaryDnsFailureKeepsItsOwnBackoffWhateverAPendingProviderWants() {
+    Instant now = Instant.parse("2026-11-28T10:00:00Z");
+    // the fourth failure in a row: 80 s, not the 10 s a pending provider update would ask for
+    assertThat(RecheckSchedule.next("uid", HOUR, now, 4, Duration.ofSeconds(10), null))
+        .isEqualTo(Duration.ofSeconds(80));
+  }
+
+  @Test
+  void whenDnsAnswersAProviderRetryOrADuplicateLooksEarlierButNeverSpins() {
+    Instant now = Instant.parse("2026-11-28T10:00:00Z");
+    assertThat(RecheckSchedule.next("uid", HOUR, now, 0, Duration.ofSeconds(20), null))
+        .isEqualTo(Duration.ofSeconds(20));
+    assertThat(RecheckSchedule.next("uid", HOUR, now, 0, Duration.ZERO, null)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(RecheckSchedule.next("uid", HOUR, now, 0, null, Duration.ofMinutes(2))).isEqualTo(Duration.ofMinutes(2));
+    assertThat(RecheckSchedule.next("uid", HOUR, now, 0, null, null))
+        .isEqualTo(RecheckSchedule.nextPhase("uid", HOUR, now));
+  }
 }

@@ -228,7 +228,7 @@ class StatusAggregatorTest {
   @Test
   void losingDuplicateClaimIsStalledEvenWhenTheProviderIsUnderWay() {
     SendingIpStatus status = aggregator.aggregate(new StatusAggregator.Input(compliant(), 1,
-        ProviderSync.pending(null, "pending", null), Optional.of("mail/mx1"), null, T0));
+        ProviderSync.pending(null, "pending", null), Optional.of("SendingIp mail/mx1"), null, T0));
     assertKstatus(status, "False", "False", "True");
     assertThat(condition(status, "Stalled").getReason()).isEqualTo("DuplicateIp");
     assertThat(condition(status, "Stalled").getMessage()).contains("mail/mx1");

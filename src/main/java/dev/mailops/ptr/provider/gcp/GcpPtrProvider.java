@@ -47,7 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The IP is found with {@code instances.aggregatedList} (scanned, not filtered: Compute's filter syntax for
  * repeated nested fields is not something to rely on), and the map from IP to instance, zone, network interface and
- * access config is cached for a minute. A change is an operation: it is polled with {@code zoneOperations.get} a
+ * access config is cached for a minute, misses included, with one scan at a time. A change is an operation: it is polled with {@code zoneOperations.get} a
  * bounded number of times; one still running then is answered as pending, and remembered so that {@link #read}
  * reports it pending until it is done. Client-side retries are off: the operator backs off by the exception's kind.
  */
@@ -73,6 +73,8 @@ public final class GcpPtrProvider implements PtrProvider {
   private String account = "the service account the operator runs as (Workload Identity)";
   private Map<InetAddress, Location> locations = Map.of();
   private long locationsLoadedAt;
+  /** Held while the project is scanned: one scan at a time. */
+  private final Object reload = new Object();
 
   public GcpPtrProvider(GcpSettings settings) {
     this(settings, DEFAULT_POLL_INTERVAL, DEFAULT_MAX_POLLS);
@@ -230,22 +232,32 @@ public final class GcpPtrProvider implements PtrProvider {
     locations = Map.of();
   }
 
+  /**
+   * Where the IP lives, from a scan of the project at most {@link #CACHE_TTL} old: within that time a miss is
+   * answered from the scan too, and only one scan runs at a time, so a start-up burst or a SendingIp whose IP is
+   * not in the project costs at most one {@code aggregatedList} per minute, not one per check.
+   */
   private Location locate(InetAddress ip) throws ProviderException {
-    Map<InetAddress, Location> known;
-    boolean fresh;
-    synchronized (this) {
-      fresh = locationsLoadedAt != 0 && System.nanoTime() - locationsLoadedAt < CACHE_TTL.toNanos();
-      known = locations;
+    Map<InetAddress, Location> known = freshLocations();
+    if (known == null) {
+      synchronized (reload) {
+        known = freshLocations(); // another thread may have scanned while this one waited
+        if (known == null) {
+          known = loadLocations(ip);
+        }
+      }
     }
-    Location location = fresh ? known.get(ip) : null;
-    if (location == null) {
-      known = loadLocations(ip);
-      location = known.get(ip);
-    }
+    Location location = known.get(ip);
     if (location == null) {
       throw notFound(ip);
     }
     return location;
+  }
+
+  /** The last scan while it is fresh, else null. */
+  private synchronized Map<InetAddress, Location> freshLocations() {
+    boolean fresh = locationsLoadedAt != 0 && System.nanoTime() - locationsLoadedAt < CACHE_TTL.toNanos();
+    return fresh ? locations : null;
   }
 
   private Map<InetAddress, Location> loadLocations(InetAddress ip) throws ProviderException {

@@ -62,6 +62,35 @@ class GcpPtrProviderIT {
   }
 
   @Test
+  void manyLookUpsOfIpsOutsideTheProjectScanItOnceNotOncePerLookUp() throws Exception {
+    int threads = 8;
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> lookups = new java.util.ArrayList<>();
+      for (int i = 0; i < threads * 4; i++) {
+        String missing = "192.0.2." + (100 + i % 20); // not an instance's IP: every look-up is a miss
+        lookups.add(pool.submit(() -> {
+          try {
+            provider.read(ip(missing));
+          } catch (ProviderException expected) {
+            assertThat(expected.kind()).isEqualTo(ProviderException.Kind.UNSUPPORTED);
+          }
+          return null;
+        }));
+      }
+      for (var lookup : lookups) {
+        lookup.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    // start-up bursts and misses are served by one scan; a known IP costs none
+    assertThat(compute.calls("aggregatedList")).isEqualTo(1);
+    provider.read(ip(IP));
+    assertThat(compute.calls("aggregatedList")).isEqualTo(1);
+  }
+
+  @Test
   void findsReadsSetsPollsTheOperationAndResets() throws Exception {
     compute.operationPolls(2);
     assertThat(provider.read(ip(IP))).isEqualTo(PtrRecord.none());
