@@ -450,7 +450,7 @@ public final class Bench {
       r.put("convergence.fromLaunchToBare", fromLaunch / r.figures.get("bare.seconds"));
       long writes = ApiMetrics.writes(delta);
       r.put("convergence.apiWrites", writes);
-      // the same per write: the operator may write more than the status (e.g. JOSDK's finalizer for a Cleaner)
+      // the same per write: the operator may write more than the status (e.g. a finalizer for providerRef + Reset)
       r.put("convergence.perWriteToBare", (fromReady / writes) / (r.figures.get("bare.seconds") / fleet.size()));
       r.put("convergence.apiRequests", ApiMetrics.sum(delta));
       r.put("convergence.apiRequestsPerIp", ApiMetrics.sum(delta) / (double) fleet.size());

@@ -136,7 +136,7 @@ final class BenchReport {
       new Row("convergence.toBare", "operator ÷ bare client", "x", (v, n) -> v <= 1.5, "target ≤ 1.5"),
       new Row("convergence.fromLaunchSeconds", "convergence from JVM launch (start-up and informer sync included)", "s", null, ""),
       new Row("convergence.fromLaunchToBare", "from launch ÷ bare client", "x", null, "(information)"),
-      new Row("convergence.apiWrites", "writes to sendingips during convergence (status, and JOSDK's finalizer for the Cleaner)", "", null, "bare client: N"),
+      new Row("convergence.apiWrites", "writes to sendingips during convergence (status; a finalizer only for providerRef + Reset)", "", null, "bare client: N"),
       new Row("convergence.perWriteToBare", "operator ÷ bare client, per write", "x", null, "(information)"),
       new Row("convergence.apiRequests", "API requests during convergence (all verbs)", "", null, "breakdown below"),
       new Row("convergence.apiRequestsPerIp", "API requests per SendingIp", "", null, "bare client: 1"),

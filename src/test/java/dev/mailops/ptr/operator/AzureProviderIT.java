@@ -105,8 +105,8 @@ class AzureProviderIT {
 
     await().atMost(Duration.ofSeconds(60)).until(() -> checks.providerState(mailNs, "mx2")
         .map(ProviderState::getPtrValue).equals(Optional.of("mx2.example.com")));
-    int lists = arm.calls("list");
-    await().atMost(Duration.ofSeconds(60)).until(() -> arm.calls("list") >= lists + 2); // two more re-checks read it
+    long seen = scenario.reconciliations(mailNs, "mx2");
+    await().atMost(Duration.ofSeconds(60)).until(() -> scenario.reconciliations(mailNs, "mx2") >= seen + 2);
     assertThat(arm.puts("pip-mx2")).isZero();
     assertThat(checks.condition(mailNs, "mx2", "ProviderSynced").orElseThrow().getMessage())
         .contains("holds the PTR");

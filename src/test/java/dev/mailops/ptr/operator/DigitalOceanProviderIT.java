@@ -110,8 +110,8 @@ class DigitalOceanProviderIT {
 
     await().atMost(Duration.ofSeconds(60)).until(() -> checks.providerState(mailNs, "mx2")
         .map(ProviderState::getPtrValue).equals(Optional.of("mx2.example.com")));
-    int lists = digitalocean.calls("droplets");
-    await().atMost(Duration.ofSeconds(60)).until(() -> digitalocean.calls("droplets") >= lists + 6); // two re-checks
+    long seen = scenario.reconciliations(mailNs, "mx2");
+    await().atMost(Duration.ofSeconds(60)).until(() -> scenario.reconciliations(mailNs, "mx2") >= seen + 2);
     assertThat(digitalocean.renames(droplet)).isZero();
     assertThat(checks.condition(mailNs, "mx2", "ProviderSynced").orElseThrow().getMessage())
         .contains("holds the PTR");

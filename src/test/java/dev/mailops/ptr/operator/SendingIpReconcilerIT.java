@@ -128,7 +128,7 @@ class SendingIpReconcilerIT {
     assertThat(status.getIprev()).isEqualTo(iprev);
     assertThat(status.getConditions()).extracting(Condition::getType).containsExactlyInAnyOrder(
         "PtrPresent", "SinglePtr", "PtrMatchesHostname", "ForwardConfirmed", "HostnameMeaningful", "ProviderSynced",
-        "Ready");
+        "Ready", "Reconciling", "Stalled");
     assertThat(status.getConditions()).allSatisfy(c -> {
       assertThat(c.getObservedGeneration()).isEqualTo(1L);
       assertThat(c.getLastTransitionTime()).isNotBlank();

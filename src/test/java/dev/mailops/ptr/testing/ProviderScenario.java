@@ -58,6 +58,11 @@ public final class ProviderScenario implements AutoCloseable {
     return new ProviderScenario();
   }
 
+  /** Finished reconciles of one SendingIp so far: wait for more of them before asserting that nothing happened. */
+  public long reconciliations(String namespace, String name) {
+    return operator.reconciliations(namespace, name);
+  }
+
   /** Starts the operator watching the two namespaces; create Secrets and providers first or after, either works. */
   public void startOperator() {
     OperatorSettings settings = RunningOperator.testSettings(dns.dnsAddress(), Set.of(mailNs, otherNs))
