@@ -18,6 +18,7 @@ import dev.mailops.ptr.verify.Verification;
 import dev.mailops.ptr.verify.VerificationRequest;
 import dev.mailops.ptr.verify.Verifier;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -107,12 +108,16 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
   @Override
   public UpdateControl<SendingIp> reconcile(SendingIp resource, Context<SendingIp> context) throws Exception {
     String uid = resource.getMetadata().getUid();
-    if (context.isPrimaryResourceDeleted()) {
+    boolean hasFinalizer = resource.hasFinalizer(FINALIZER);
+    log.debug("{}/{}: reconcile (deleted={}, marked={}, finalizer={})", resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName(), context.isPrimaryResourceDeleted(), resource.isMarkedForDeletion(),
+        hasFinalizer);
+    // an object that still carries this finalizer cannot be gone from the API server, whatever the event says
+    if (context.isPrimaryResourceDeleted() && !hasFinalizer) {
       providerGate.forget(uid);
       owners.forget(resource);
       return UpdateControl.noUpdate();
     }
-    boolean hasFinalizer = resource.hasFinalizer(FINALIZER);
     if (resource.isMarkedForDeletion()) {
       return hasFinalizer ? cleanUp(resource, context) : UpdateControl.noUpdate();
     }
@@ -133,7 +138,14 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
     if (retry.isPresent()) {
       return UpdateControl.<SendingIp>noUpdate().rescheduleAfter(retry.get());
     }
-    PrimaryUpdateAndCacheUtils.removeFinalizer(context.getClient(), resource, FINALIZER);
+    try {
+      PrimaryUpdateAndCacheUtils.removeFinalizer(context.getClient(), resource, FINALIZER);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+      // a late event about an object whose finalizer an earlier run removed: it is gone, as it should be
+    }
     providerGate.forget(resource.getMetadata().getUid());
     owners.forget(resource);
     return UpdateControl.noUpdate();

@@ -139,7 +139,9 @@ class ClaimsAndDeletionIT {
         String ip = "203.0.113." + n;
         ec2.addElasticIp(ip, "eipalloc-" + n);
         return new Target("aws-" + SUFFIX, ip,
-            () -> Optional.ofNullable(ec2.elasticIp(ip).ptrRecord()).filter(v -> !v.startsWith("ec2-"))
+            // what EC2 holds: the value it is applying, else the applied one; its default name counts as none
+            () -> ec2.elasticIp(ip).pendingValue().or(() -> Optional.ofNullable(ec2.elasticIp(ip).ptrRecord()))
+                .filter(v -> !v.startsWith("ec2-"))
                 .map(v -> v.replaceAll("\\.$", "")),
             () -> ec2.calls("ResetAddressAttribute"));
       }
