@@ -38,10 +38,6 @@ public record ProviderSync(String status, ProviderReason code, String message, P
     return code.camelCase();
   }
 
-  public boolean isPending() {
-    return code == ProviderReason.UPDATE_PENDING;
-  }
-
   public ProviderSync withRetryAfter(Duration delay) {
     return new ProviderSync(status, code, message, state, delay, temporary);
   }
