@@ -86,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       return Main.BAD_INPUT;
     }
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(ClusterConfig.discover()).build();
     CountDownLatch stopped = new CountDownLatch(1);
     try (PtrOperator operator = new PtrOperator(client, settings,
         ShippedProviders.all(settings.providers().dnsTimeout()), Map.of())) {
