@@ -4,6 +4,7 @@ import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
+import dev.mailops.ptr.verify.Names;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -118,7 +119,7 @@ public final class AwsPtrProvider implements PtrProvider {
   @Override
   public PtrRecord set(InetAddress ip, String hostname) throws ProviderException {
     String allocationId = allocationId(ip);
-    String domainName = normalise(hostname);
+    String domainName = Names.canonical(hostname);
     AddressAttribute answer = call("ModifyAddressAttribute", ip,
         () -> ec2.modifyAddressAttribute(r -> r.allocationId(allocationId).domainName(domainName)).address());
     return answer == null ? PtrRecord.pending(domainName) : record(answer);
@@ -188,19 +189,8 @@ public final class AwsPtrProvider implements PtrProvider {
   }
 
   private static String normaliseOrNull(String name) {
-    if (name == null) {
-      return null;
-    }
-    String n = normalise(name);
+    String n = Names.canonical(name);
     return n.isEmpty() ? null : n;
-  }
-
-  static String normalise(String name) {
-    String n = name.trim().toLowerCase(Locale.ROOT);
-    while (n.endsWith(".")) {
-      n = n.substring(0, n.length() - 1);
-    }
-    return n;
   }
 
   private <T> T call(String action, InetAddress ip, Supplier<T> call) throws ProviderException {

@@ -26,6 +26,7 @@ import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
+import dev.mailops.ptr.verify.Names;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -114,13 +115,13 @@ public final class GcpPtrProvider implements PtrProvider {
       }
     }
     return config.getSetPublicPtr() && !config.getPublicPtrDomainName().isEmpty()
-        ? PtrRecord.applied(normalise(config.getPublicPtrDomainName()))
+        ? PtrRecord.applied(Names.canonical(config.getPublicPtrDomainName()))
         : PtrRecord.none();
   }
 
   @Override
   public PtrRecord set(InetAddress ip, String hostname) throws ProviderException {
-    String name = normalise(hostname);
+    String name = Names.canonical(hostname);
     return update(ip, name, true);
   }
 
@@ -517,14 +518,6 @@ public final class GcpPtrProvider implements PtrProvider {
     }
     int slash = url.lastIndexOf('/');
     return slash < 0 ? url : url.substring(slash + 1);
-  }
-
-  static String normalise(String name) {
-    String n = name.trim().toLowerCase(Locale.ROOT);
-    while (n.endsWith(".")) {
-      n = n.substring(0, n.length() - 1);
-    }
-    return n;
   }
 
   @Override
