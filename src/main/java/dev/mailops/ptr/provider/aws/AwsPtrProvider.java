@@ -4,6 +4,7 @@ import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
+import dev.mailops.ptr.verify.IpAddresses;
 import dev.mailops.ptr.verify.Names;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -151,9 +152,9 @@ public final class AwsPtrProvider implements PtrProvider {
   private String allocationId(InetAddress ip) throws ProviderException {
     if (!(ip instanceof Inet4Address)) {
       throw new ProviderException(Kind.UNSUPPORTED, "AWS sets reverse DNS only for Elastic IPv4 addresses; "
-          + ip.getHostAddress() + " is IPv6: ask AWS support, or publish the PTR in a zone you control");
+          + IpAddresses.format(ip) + " is IPv6: ask AWS support, or publish the PTR in a zone you control");
     }
-    String text = ip.getHostAddress();
+    String text = IpAddresses.format(ip);
     List<Address> addresses;
     try {
       addresses = call("DescribeAddresses", ip, () -> ec2.describeAddresses(r -> r.publicIps(text)).addresses());
@@ -211,7 +212,7 @@ public final class AwsPtrProvider implements PtrProvider {
     int status = e.statusCode();
     String detail = (code != null ? code : "HTTP " + status) + (awsMessage != null ? ": " + awsMessage : "")
         + (e.requestId() != null ? " (request " + e.requestId() + ")" : "");
-    String prefix = where(action) + (ip != null ? " for " + ip.getHostAddress() : "") + " failed: ";
+    String prefix = where(action) + (ip != null ? " for " + IpAddresses.format(ip) : "") + " failed: ";
     Kind kind;
     String advice = "";
     if (code != null && THROTTLING.contains(code) || status == 429) {

@@ -26,11 +26,11 @@ import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
+import dev.mailops.ptr.verify.IpAddresses;
 import dev.mailops.ptr.verify.Names;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -199,7 +199,7 @@ public final class GcpPtrProvider implements PtrProvider {
         throw notVerified(ip, name, message, null);
       }
       throw new ProviderException(Kind.REJECTED, "GCP operation " + op.getName() + " to set the PTR of "
-          + ip.getHostAddress() + " failed: " + error.getCode() + ": " + message);
+          + IpAddresses.format(ip) + " failed: " + error.getCode() + ": " + message);
     }
     return setPtr ? PtrRecord.applied(name) : PtrRecord.none();
   }
@@ -303,7 +303,7 @@ public final class GcpPtrProvider implements PtrProvider {
   }
 
   private ProviderException notFound(InetAddress ip) {
-    return new ProviderException(Kind.UNSUPPORTED, ip.getHostAddress() + " is not the external IP of any VM"
+    return new ProviderException(Kind.UNSUPPORTED, IpAddresses.format(ip) + " is not the external IP of any VM"
         + " instance in GCP project " + settings.project() + ": Compute Engine sets a public PTR only on an"
         + " instance's access config (not on load balancer or unattached addresses); check the project, or ask the"
         + " owner of the IP to set its PTR");
@@ -311,7 +311,7 @@ public final class GcpPtrProvider implements PtrProvider {
 
   private ProviderException notVerified(InetAddress ip, String name, String gcpMessage, Throwable cause) {
     String domain = name == null ? "the domain" : name;
-    return new ProviderException(Kind.REJECTED, "GCP refused the PTR " + ip.getHostAddress() + " -> " + domain
+    return new ProviderException(Kind.REJECTED, "GCP refused the PTR " + IpAddresses.format(ip) + " -> " + domain
         + " because the domain is not verified for the caller. Verify the domain (or a parent of it) in Google"
         + " Search Console (https://search.google.com/search-console) and add " + account + " as an owner of that"
         + " property; the operator retries later. GCP said: " + gcpMessage, cause);
@@ -366,7 +366,7 @@ public final class GcpPtrProvider implements PtrProvider {
     String message = body.message() != null ? body.message() : e.getMessage();
     String reason = body.reason();
     String prefix = "GCP Compute " + method + " in project " + settings.project()
-        + (ip != null ? " for " + ip.getHostAddress() : "") + " failed: "
+        + (ip != null ? " for " + IpAddresses.format(ip) : "") + " failed: "
         + (http > 0 ? "HTTP " + http : code.name()) + (reason != null ? " " + reason : "") + ": ";
     if (domainNotVerified(message)) {
       return notVerified(ip, name, message, e);
@@ -502,14 +502,7 @@ public final class GcpPtrProvider implements PtrProvider {
   }
 
   private static InetAddress parse(String ip) {
-    if (ip == null || ip.isEmpty() || !(ip.indexOf(':') >= 0 || ip.matches("[0-9.]+"))) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(ip);
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return IpAddresses.tryParse(ip).orElse(null);
   }
 
   private static String lastSegment(String url) {
