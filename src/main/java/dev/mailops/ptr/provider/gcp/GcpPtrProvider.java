@@ -22,6 +22,7 @@ import com.google.cloud.compute.v1.ZoneOperationsSettings;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.mailops.ptr.provider.Pause;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrProvider;
@@ -183,7 +184,7 @@ public final class GcpPtrProvider implements PtrProvider {
     Operation op = call("instances.updateAccessConfig", ip, () -> instances().updateAccessConfigCallable()
         .call(request), name);
     for (int poll = 0; op.getStatus() != Operation.Status.DONE && poll < maxPolls; poll++) {
-      sleep();
+      Pause.sleep(pollInterval, "a GCP operation");
       String operation = op.getName();
       op = call("zoneOperations.get", ip, () -> operations().get(settings.project(), where.zone(), operation));
     }
@@ -412,18 +413,6 @@ public final class GcpPtrProvider implements PtrProvider {
       }
     }
     return new ErrorBody(null, e.getReason() == null || e.getReason().isEmpty() ? null : e.getReason());
-  }
-
-  private void sleep() throws ProviderException {
-    if (pollInterval.isZero()) {
-      return;
-    }
-    try {
-      Thread.sleep(pollInterval.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProviderException(Kind.UNAVAILABLE, "interrupted while waiting for a GCP operation", e);
-    }
   }
 
   private synchronized InstancesClient instances() throws Failed {
