@@ -1,6 +1,6 @@
 package dev.mailops.ptr.owner;
 
-import com.google.common.net.InetAddresses;
+import dev.mailops.ptr.verify.IpAddresses;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -33,7 +33,7 @@ public record IpRange(boolean v4, BigInteger start, BigInteger end) {
   public static IpRange prefix(InetAddress base, int length) {
     int bits = base instanceof Inet4Address ? 32 : 128;
     if (length < 0 || length > bits) {
-      throw new IllegalArgumentException("prefix length " + length + " out of range for " + base.getHostAddress());
+      throw new IllegalArgumentException("prefix length " + length + " out of range for " + IpAddresses.format(base));
     }
     BigInteger hostMask = BigInteger.ONE.shiftLeft(bits - length).subtract(BigInteger.ONE);
     BigInteger value = value(base);
@@ -95,19 +95,11 @@ public record IpRange(boolean v4, BigInteger start, BigInteger end) {
     byte[] bytes = new byte[v4 ? 4 : 16];
     int copy = Math.min(raw.length, bytes.length);
     System.arraycopy(raw, raw.length - copy, bytes, bytes.length - copy, copy);
-    try {
-      return InetAddresses.toAddrString(InetAddress.getByAddress(bytes));
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
+    return IpAddresses.format(IpAddresses.of(bytes));
   }
 
   /** An address literal, never a name lookup. */
   static InetAddress literal(String text) {
-    String t = text.trim();
-    if (!InetAddresses.isInetAddress(t)) {
-      throw new IllegalArgumentException("not an IP address: '" + text + "'");
-    }
-    return InetAddresses.forString(t);
+    return IpAddresses.parse(text.trim());
   }
 }

@@ -39,9 +39,11 @@ public record OwnerSettings(boolean enabled, List<String> bootstrap, URI fallbac
         Duration.ofDays(1), Duration.ofSeconds(10), 2L * 1024 * 1024, 5);
   }
 
+  /** No lookups; the limits are the defaults' (a settings object with discovery off still has valid ones). */
   public static OwnerSettings disabled() {
-    return new OwnerSettings(false, List.of(), null, null, Duration.ofDays(7), Duration.ofHours(1),
-        Duration.ofDays(1), Duration.ofSeconds(10), 2L * 1024 * 1024, 5);
+    OwnerSettings d = defaults();
+    return new OwnerSettings(false, List.of(), null, null, d.cacheTtl, d.failureRetry, d.bootstrapRefresh, d.timeout,
+        d.maxBodyBytes, d.maxRedirects);
   }
 
   public OwnerSettings withBootstrap(List<String> sources) {

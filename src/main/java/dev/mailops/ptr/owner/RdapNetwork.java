@@ -1,6 +1,7 @@
 package dev.mailops.ptr.owner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mailops.ptr.verify.IpAddresses;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ public record RdapNetwork(String handle, String name, IpRange range, String coun
       throw new IllegalArgumentException("the answer gives no address range (startAddress/endAddress or cidr0_cidrs)");
     }
     if (!range.contains(ip)) {
-      throw new IllegalArgumentException("the answer's network " + range + " does not hold " + ip.getHostAddress());
+      throw new IllegalArgumentException("the answer's network " + range + " does not hold " + IpAddresses.format(ip));
     }
     return new RdapNetwork(text(json, "handle"), text(json, "name"), range, text(json, "country"),
         entities(json.get("entities"), 0), selfLink(json));

@@ -3,6 +3,7 @@ package dev.mailops.ptr.owner;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Recognises clouds and hosters with a reverse DNS API from RDAP names and handles, so an owner can say which
@@ -12,21 +13,22 @@ final class Registrants {
   /** A word found in a registrant name, handle or network name, and what it means. */
   private record Known(String word, Owner.Kind kind, String providerType) {}
 
-  private static final List<Known> KNOWN = List.of(
-      new Known("amazon", Owner.Kind.CLOUD, "aws"),
-      new Known("aws", Owner.Kind.CLOUD, "aws"),
-      new Known("google", Owner.Kind.CLOUD, "gcp"),
-      new Known("microsoft", Owner.Kind.CLOUD, "azure"),
-      new Known("azure", Owner.Kind.CLOUD, "azure"),
-      new Known("digitalocean", Owner.Kind.CLOUD, "digitalocean"),
-      new Known("oracle", Owner.Kind.CLOUD, null),
-      new Known("hetzner", Owner.Kind.HOSTER, "hetzner"),
-      new Known("linode", Owner.Kind.HOSTER, "linode"),
-      new Known("ovh", Owner.Kind.HOSTER, "ovh"),
-      new Known("vultr", Owner.Kind.HOSTER, "vultr"),
-      new Known("choopa", Owner.Kind.HOSTER, "vultr"),
-      new Known("constant company", Owner.Kind.HOSTER, "vultr"),
-      new Known("scaleway", Owner.Kind.HOSTER, "scaleway"));
+  /** In order: the first word found decides. */
+  private static final List<Known> KNOWN = Stream.of(
+      words(Owner.Kind.CLOUD, "aws", "amazon", "aws"),
+      words(Owner.Kind.CLOUD, "gcp", "google"),
+      words(Owner.Kind.CLOUD, "azure", "microsoft", "azure"),
+      words(Owner.Kind.CLOUD, "digitalocean", "digitalocean"),
+      words(Owner.Kind.CLOUD, null, "oracle"),
+      words(Owner.Kind.HOSTER, "hetzner", "hetzner"),
+      words(Owner.Kind.HOSTER, "linode", "linode"),
+      words(Owner.Kind.HOSTER, "ovh", "ovh"),
+      words(Owner.Kind.HOSTER, "vultr", "vultr", "choopa", "constant company"),
+      words(Owner.Kind.HOSTER, "scaleway", "scaleway")).flatMap(List::stream).toList();
+
+  private static List<Known> words(Owner.Kind kind, String providerType, String... words) {
+    return Stream.of(words).map(w -> new Known(w, kind, providerType)).toList();
+  }
 
   private Registrants() {}
 

@@ -100,8 +100,7 @@ final class DnsClient implements AutoCloseable {
   }
 
   static String describe(InetSocketAddress server) {
-    String host = server.getAddress() == null ? server.getHostString()
-        : server.getAddress().getHostAddress();
+    String host = server.getAddress() == null ? server.getHostString() : IpAddresses.format(server.getAddress());
     return (server.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":"
         + server.getPort();
   }

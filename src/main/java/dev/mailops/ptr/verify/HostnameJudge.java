@@ -1,6 +1,5 @@
 package dev.mailops.ptr.verify;
 
-import com.google.common.net.InetAddresses;
 import com.google.common.net.InternetDomainName;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -629,7 +628,7 @@ public final class HostnameJudge {
     if (g.isPresent()) {
       return g;
     }
-    String compressed = InetAddresses.toAddrString(ip).toLowerCase(Locale.ROOT);
+    String compressed = IpAddresses.format(ip).toLowerCase(Locale.ROOT);
     if (compressed.contains("::") && !compressed.contains(".")) {
       String dashed = compressed.replace(':', '-');
       String core = dashed.replaceAll("^-+|-+$", "");

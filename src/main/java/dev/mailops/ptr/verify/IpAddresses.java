@@ -2,6 +2,8 @@ package dev.mailops.ptr.verify;
 
 import com.google.common.net.InetAddresses;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -69,9 +71,27 @@ public final class IpAddresses {
     }
   }
 
+  /** {@link #parse}, empty instead of an exception: for addresses an API lists, where a non-IP value is no match. */
+  public static Optional<InetAddress> tryParse(String text) {
+    try {
+      return Optional.of(parse(text));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The address of 4 (IPv4) or 16 (IPv6) octets. */
+  public static InetAddress of(byte[] octets) {
+    try {
+      return InetAddress.getByAddress(octets);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("an IP address has 4 or 16 octets, not " + octets.length, e);
+    }
+  }
+
   /** The canonical text of an address: dotted quad, or RFC 5952 for IPv6 ({@code 2001:db8::25}). */
   public static String format(InetAddress address) {
-    return com.google.common.net.InetAddresses.toAddrString(address);
+    return InetAddresses.toAddrString(address);
   }
 
   /** Whether ip lies in the CIDR (an address alone is a full-length prefix; other family or malformed: false). */

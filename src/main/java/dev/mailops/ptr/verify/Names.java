@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
 
 /** Normalisation and validation of host names. */
 public final class Names {
@@ -86,6 +88,43 @@ public final class Names {
       case PUNYCODE, INVALID_ACE_LABEL -> "an xn-- label is not valid Punycode of a valid label";
       default -> error.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     };
+  }
+
+  /**
+   * A name as a provider's API or a DNS answer gives it, in the form {@link #normalise} gives, so that it compares
+   * equal to a normalised desired name: normalised when it is a valid host name; otherwise (a value this operator
+   * did not choose, which is shown and compared but never refused) only trimmed, lower-cased and without trailing
+   * dots. Blank gives empty.
+   */
+  public static String canonical(String name) {
+    try {
+      return normalise(name);
+    } catch (IllegalArgumentException e) {
+      String s = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+      int end = s.length();
+      while (end > 0 && s.charAt(end - 1) == '.') {
+        end--;
+      }
+      return s.substring(0, end);
+    }
+  }
+
+  /** {@link #canonical(String)} of a DNS name; the root stays {@code "."}. */
+  public static String canonical(Name name) {
+    return name.equals(Name.root) ? "." : canonical(name.toString(true));
+  }
+
+  /**
+   * The absolute DNS name of presentation text, with or without the trailing dot (what dnsjava and the wire want).
+   *
+   * @throws IllegalArgumentException when it is not a DNS name (an empty label, a label over 63 octets, ...)
+   */
+  public static Name dnsName(String text) {
+    try {
+      return Name.fromString(text.endsWith(".") ? text : text + ".");
+    } catch (TextParseException e) {
+      throw new IllegalArgumentException("not a DNS name: " + text, e);
+    }
   }
 
   /** Whether {@link #normalise} accepts the name. */

@@ -1,6 +1,5 @@
 package dev.mailops.ptr.verify;
 
-import com.google.common.net.InetAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +25,6 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.ResolverConfig;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -165,15 +163,15 @@ public final class Verifier implements AutoCloseable {
     int forwardType = ip instanceof Inet4Address ? Type.A : Type.AAAA;
     Optional<String> desired = request.hostname();
     CompletableFuture<DnsClient.Lookup> desiredLookup =
-        desired.map(h -> dns.lookup(absolute(h), forwardType)).orElse(null);
-    return dns.lookup(absolute(reverse), Type.PTR).thenCompose(ptr -> {
+        desired.map(h -> dns.lookup(Names.dnsName(h), forwardType)).orElse(null);
+    return dns.lookup(Names.dnsName(reverse), Type.PTR).thenCompose(ptr -> {
       Map<String, Name> names = new LinkedHashMap<>();
       int distinct = 0;
       if (ptr.status() == DnsClient.Status.FOUND) {
         Set<String> seen = new HashSet<>();
         for (Record r : ptr.records()) {
           Name target = ((PTRRecord) r).getTarget();
-          String n = ptrName(target);
+          String n = Names.canonical(target);
           if (seen.add(n)) {
             distinct++;
             if (names.size() < MAX_PTR_NAMES) {
@@ -214,30 +212,11 @@ public final class Verifier implements AutoCloseable {
     });
   }
 
-  private static Name absolute(String name) {
-    try {
-      return Name.fromString(name.endsWith(".") ? name : name + ".");
-    } catch (TextParseException e) {
-      throw new IllegalArgumentException("not a DNS name: " + name, e);
-    }
-  }
-
-  static String ptrName(Name target) {
-    String text = target.toString(true);
-    try {
-      return Names.normalise(text);
-    } catch (IllegalArgumentException e) {
-      String lower = text.toLowerCase(java.util.Locale.ROOT);
-      return lower.length() > 1 && lower.endsWith(".") ? lower.substring(0, lower.length() - 1)
-          : lower;
-    }
-  }
-
   private Verification assemble(VerificationRequest request, String reverse, DnsClient.Lookup ptr,
       Map<String, Name> names, int distinct, Map<String, CompletableFuture<DnsClient.Lookup>> forward,
       CompletableFuture<DnsClient.Lookup> desiredFuture) {
     InetAddress ip = request.ip();
-    String ipText = InetAddresses.toAddrString(ip);
+    String ipText = IpAddresses.format(ip);
     Optional<String> desired = request.hostname();
     List<String> ptrNames = List.copyOf(names.keySet());
     DnsClient.Lookup desiredLookup = desiredFuture == null ? null : desiredFuture.join();
@@ -343,7 +322,7 @@ public final class Verifier implements AutoCloseable {
   }
 
   private Verdict forwardVerdict(InetAddress ip, String name, DnsClient.Lookup lookup) {
-    String ipText = InetAddresses.toAddrString(ip);
+    String ipText = IpAddresses.format(ip);
     String type = ip instanceof Inet4Address ? "A" : "AAAA";
     List<InetAddress> addresses = addresses(lookup);
     return switch (lookup.status()) {
@@ -355,7 +334,7 @@ public final class Verifier implements AutoCloseable {
       case FOUND -> addresses.contains(ip)
           ? Verdict.pass(Reason.FORWARD_CONFIRMED, name + " resolves to " + ipText)
           : Verdict.fail(Reason.FORWARD_MISMATCH, name + " resolves to "
-              + addresses.stream().limit(MAX_LISTED).map(InetAddresses::toAddrString)
+              + addresses.stream().limit(MAX_LISTED).map(IpAddresses::format)
                   .collect(Collectors.joining(", "))
               + (addresses.size() > MAX_LISTED ? " (" + addresses.size() + " addresses)" : "")
               + ", not " + ipText);

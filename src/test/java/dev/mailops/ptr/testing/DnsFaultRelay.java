@@ -2,13 +2,10 @@ package dev.mailops.ptr.testing;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -16,8 +13,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.xbill.DNS.Flags;
@@ -39,43 +34,16 @@ public final class DnsFaultRelay implements AutoCloseable {
   public enum Mode { PASS, DROP, DELAY, SERVFAIL, REFUSED, STRIP_TSIG, CORRUPT_TSIG }
 
   private final InetSocketAddress upstream;
-  private final DatagramSocket udp;
-  private final ServerSocket tcp;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "dns-fault-relay");
-    t.setDaemon(true);
-    return t;
-  });
+  private final DnsServerLoop server;
   private final Map<String, Mode> rules = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   private final AtomicLong total = new AtomicLong();
   private volatile Mode defaultMode = Mode.PASS;
   private volatile Duration delay = Duration.ofSeconds(3);
-  private volatile boolean running = true;
 
   private DnsFaultRelay(InetSocketAddress upstream) throws IOException {
     this.upstream = upstream;
-    InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-    DatagramSocket u = null;
-    ServerSocket t = null;
-    for (int i = 0; i < 20 && t == null; i++) {
-      int port = FreePorts.next();
-      try {
-        u = new DatagramSocket(new InetSocketAddress(loopback, port));
-        t = new ServerSocket(port, 100, loopback);
-      } catch (IOException e) {
-        if (u != null) {
-          u.close();
-        }
-      }
-    }
-    if (t == null) {
-      throw new IOException("no port free for UDP and TCP");
-    }
-    udp = u;
-    tcp = t;
-    threads.execute(this::serveUdp);
-    threads.execute(this::serveTcp);
+    this.server = DnsServerLoop.start("dns-fault-relay", this::answer);
   }
 
   /** A relay to {@code upstream}, passing everything through until told otherwise. */
@@ -88,7 +56,7 @@ public final class DnsFaultRelay implements AutoCloseable {
   }
 
   public InetSocketAddress address() {
-    return new InetSocketAddress(udp.getLocalAddress(), udp.getLocalPort());
+    return server.address();
   }
 
   /** The mode for every name without a more specific rule. */
@@ -212,44 +180,24 @@ public final class DnsFaultRelay implements AutoCloseable {
     }
   }
 
-  private void serveUdp() {
-    byte[] buffer = new byte[65535];
-    while (running) {
-      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-      try {
-        udp.receive(packet);
-      } catch (IOException e) {
-        if (!running) {
-          return;
-        }
-        continue;
-      }
-      byte[] wire = Arrays.copyOfRange(packet.getData(), packet.getOffset(), packet.getOffset() + packet.getLength());
-      InetSocketAddress client = (InetSocketAddress) packet.getSocketAddress();
-      threads.execute(() -> handleUdp(wire, client));
-    }
-  }
-
-  private void handleUdp(byte[] wire, InetSocketAddress client) {
+  /** The answer to one query, or null for none (the client's timeout then runs). */
+  private byte[] answer(byte[] wire, boolean overUdp) {
     Decision d = decide(wire);
     byte[] answer = switch (d.mode()) {
       case DROP -> null;
       case SERVFAIL -> d.query() == null ? null : ownAnswer(d.query(), Rcode.SERVFAIL);
       case REFUSED -> d.query() == null ? null : ownAnswer(d.query(), Rcode.REFUSED);
-      case PASS, DELAY -> forwardUdp(wire);
-      case STRIP_TSIG, CORRUPT_TSIG -> tamper(forwardUdp(wire), d.mode());
+      case PASS, DELAY -> forward(wire, overUdp);
+      case STRIP_TSIG, CORRUPT_TSIG -> tamper(forward(wire, overUdp), d.mode());
     };
-    if (answer == null) {
-      return;
+    if (answer != null && d.mode() == Mode.DELAY && !sleep(delay)) {
+      return null;
     }
-    if (d.mode() == Mode.DELAY && !sleep(delay)) {
-      return;
-    }
-    try {
-      udp.send(new DatagramPacket(answer, answer.length, client));
-    } catch (IOException ignored) {
-      // the client is gone
-    }
+    return answer;
+  }
+
+  private byte[] forward(byte[] wire, boolean overUdp) {
+    return overUdp ? forwardUdp(wire) : forwardTcp(wire);
   }
 
   private byte[] forwardUdp(byte[] wire) {
@@ -264,55 +212,6 @@ public final class DnsFaultRelay implements AutoCloseable {
       return null; // the server did not answer (paused or dead): neither do we
     } catch (IOException e) {
       return null;
-    }
-  }
-
-  private void serveTcp() {
-    while (running) {
-      try {
-        Socket s = tcp.accept();
-        threads.execute(() -> handleTcp(s));
-      } catch (IOException e) {
-        if (!running) {
-          return;
-        }
-      }
-    }
-  }
-
-  private void handleTcp(Socket client) {
-    try (client) {
-      client.setSoTimeout(30_000);
-      DataInputStream in = new DataInputStream(client.getInputStream());
-      DataOutputStream out = new DataOutputStream(client.getOutputStream());
-      while (running) {
-        byte[] wire;
-        try {
-          wire = new byte[in.readUnsignedShort()];
-          in.readFully(wire);
-        } catch (EOFException | SocketTimeoutException e) {
-          return;
-        }
-        Decision d = decide(wire);
-        byte[] answer = switch (d.mode()) {
-          case DROP -> null;
-          case SERVFAIL -> d.query() == null ? null : ownAnswer(d.query(), Rcode.SERVFAIL);
-          case REFUSED -> d.query() == null ? null : ownAnswer(d.query(), Rcode.REFUSED);
-          case PASS, DELAY -> forwardTcp(wire);
-          case STRIP_TSIG, CORRUPT_TSIG -> tamper(forwardTcp(wire), d.mode());
-        };
-        if (answer == null) {
-          continue; // stay silent on this connection, like a hung server
-        }
-        if (d.mode() == Mode.DELAY && !sleep(delay)) {
-          return;
-        }
-        out.writeShort(answer.length);
-        out.write(answer);
-        out.flush();
-      }
-    } catch (IOException ignored) {
-      // connection closed by the client
     }
   }
 
@@ -345,13 +244,6 @@ public final class DnsFaultRelay implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    udp.close();
-    try {
-      tcp.close();
-    } catch (IOException ignored) {
-      // closing anyway
-    }
-    threads.shutdownNow();
+    server.close();
   }
 }

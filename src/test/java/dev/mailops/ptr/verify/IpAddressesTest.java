@@ -54,4 +54,25 @@ class IpAddressesTest {
   void rejectsNull() {
     assertThatThrownBy(() -> IpAddresses.parse(null)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void tryParseIsEmptyWhereParseRefusesAndNeverResolvesNames() {
+    assertThat(IpAddresses.tryParse("2600:1900:4000:1::")).contains(IpAddresses.parse("2600:1900:4000:1:0:0:0:0"));
+    assertThat(IpAddresses.tryParse("localhost")).isEmpty();
+    assertThat(IpAddresses.tryParse("")).isEmpty();
+    assertThat(IpAddresses.tryParse(null)).isEmpty();
+  }
+
+  @Test
+  void formatsIpv4AsDottedQuadAndIpv6Compressed() {
+    assertThat(IpAddresses.format(IpAddresses.of(new byte[] {(byte) 192, 0, 2, 10}))).isEqualTo("192.0.2.10");
+    byte[] v6 = new byte[16];
+    v6[0] = 0x20;
+    v6[1] = 0x01;
+    v6[2] = 0x0d;
+    v6[3] = (byte) 0xb8;
+    v6[15] = 0x25;
+    assertThat(IpAddresses.format(IpAddresses.of(v6))).isEqualTo("2001:db8::25");
+    assertThatThrownBy(() -> IpAddresses.of(new byte[5])).isInstanceOf(IllegalArgumentException.class);
+  }
 }

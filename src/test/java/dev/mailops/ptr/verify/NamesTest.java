@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.Name;
 
 class NamesTest {
 
@@ -74,6 +75,28 @@ class NamesTest {
         .isInstanceOf(IllegalArgumentException.class);
     String name = ("a".repeat(63) + ".").repeat(3) + "b".repeat(62); // 254
     assertThatThrownBy(() -> Names.normalise(name)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void ptrNamesAreNormalisedOrKeptEscaped() throws Exception {
+    assertThat(Names.canonical(Name.fromString("Mail.Example.COM."))).isEqualTo("mail.example.com");
+    assertThat(Names.canonical(Name.fromString("ma\\000il.Example.com."))).isEqualTo("ma\\000il.example.com");
+    assertThat(Names.canonical(Name.root)).isEqualTo(".");
+  }
+
+  @Test
+  void providerValuesAreNormalisedLikeDesiredNames() {
+    // what AWS, GCP and a DNS answer hand back must equal the normalised desired name, IDN included
+    assertThat(Names.canonical(" MX1.Example.COM. ")).isEqualTo(Names.normalise("mx1.example.com"));
+    assertThat(Names.canonical("MX1.Bücher.Example.")).isEqualTo("mx1.xn--bcher-kva.example");
+  }
+
+  @Test
+  void invalidProviderValuesAreKeptLowerCasedWithoutTrailingDots() {
+    assertThat(Names.canonical("Mail..Example.COM..")).isEqualTo("mail..example.com");
+    assertThat(Names.canonical("_Dmarc.Example.")).isEqualTo("_dmarc.example");
+    assertThat(Names.canonical(" . ")).isEmpty();
+    assertThat(Names.canonical((String) null)).isEmpty();
   }
 
   @Test

@@ -1,23 +1,13 @@
 package dev.mailops.ptr.verify;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
+import dev.mailops.ptr.testing.DnsServerLoop;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -31,12 +21,11 @@ import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * A tiny scripted DNS responder for tests, on 127.0.0.1 with the same ephemeral port for UDP and
- * TCP. A table maps name/type to a rule: an rcode with answer records, silence (to force timeouts),
+ * A tiny scripted DNS responder for tests, on 127.0.0.1 with one port for UDP and TCP
+ * ({@link DnsServerLoop}). A table maps name/type to a rule: an rcode with answer records, silence (to force timeouts),
  * a truncated UDP answer (TC bit, full answer over TCP) or an answer to another question. Names not
  * in the table get NXDOMAIN. UDP answers larger than the client's EDNS size (or 512) are truncated
  * like a real server's.
@@ -48,38 +37,14 @@ final class ScriptedDnsServer implements AutoCloseable {
 
   private final Map<String, Rule> rules = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-  private final DatagramSocket udp;
-  private final ServerSocket tcp;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "scripted-dns");
-    t.setDaemon(true);
-    return t;
-  });
-  private volatile boolean running = true;
+  private final DnsServerLoop server;
 
   ScriptedDnsServer() throws IOException {
-    InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-    DatagramSocket u = null;
-    ServerSocket t = null;
-    for (int i = 0; i < 50 && t == null; i++) {
-      u = new DatagramSocket(new InetSocketAddress(loopback, 0));
-      try {
-        t = new ServerSocket(u.getLocalPort(), 50, loopback);
-      } catch (IOException e) {
-        u.close();
-      }
-    }
-    if (t == null) {
-      throw new IOException("could not bind UDP and TCP on the same port");
-    }
-    udp = u;
-    tcp = t;
-    threads.execute(this::serveUdp);
-    threads.execute(this::serveTcp);
+    server = DnsServerLoop.start("scripted-dns", this::respond);
   }
 
   InetSocketAddress address() {
-    return new InetSocketAddress(udp.getLocalAddress(), udp.getLocalPort());
+    return server.address();
   }
 
   // --- script ----------------------------------------------------------------------------------
@@ -126,11 +91,7 @@ final class ScriptedDnsServer implements AutoCloseable {
   }
 
   static Name name(String text) {
-    try {
-      return Name.fromString(text.endsWith(".") ? text : text + ".");
-    } catch (TextParseException e) {
-      throw new IllegalArgumentException(e);
-    }
+    return Names.dnsName(text);
   }
 
   static Record ptr(String owner, String target) {
@@ -216,70 +177,9 @@ final class ScriptedDnsServer implements AutoCloseable {
     return out;
   }
 
-  private void serveUdp() {
-    byte[] buf = new byte[65535];
-    while (running) {
-      DatagramPacket packet = new DatagramPacket(buf, buf.length);
-      try {
-        udp.receive(packet);
-        byte[] in = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
-        byte[] out = respond(in, true);
-        if (out != null) {
-          udp.send(new DatagramPacket(out, out.length, packet.getSocketAddress()));
-        }
-      } catch (IOException e) {
-        if (!running) {
-          return;
-        }
-      }
-    }
-  }
-
-  private void serveTcp() {
-    while (running) {
-      try {
-        Socket s = tcp.accept();
-        threads.execute(() -> serveConnection(s));
-      } catch (IOException e) {
-        if (!running) {
-          return;
-        }
-      }
-    }
-  }
-
-  private void serveConnection(Socket s) {
-    try (s;
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        DataOutputStream out = new DataOutputStream(s.getOutputStream())) {
-      while (running) {
-        int len = in.readUnsignedShort();
-        byte[] msg = new byte[len];
-        in.readFully(msg);
-        byte[] reply = respond(msg, false);
-        if (reply != null) {
-          out.writeShort(reply.length);
-          out.write(reply);
-          out.flush();
-        }
-      }
-    } catch (EOFException | SocketException e) {
-      // client closed
-    } catch (IOException e) {
-      // ignore in tests
-    }
-  }
-
   @Override
   public void close() {
-    running = false;
-    udp.close();
-    try {
-      tcp.close();
-    } catch (IOException e) {
-      // ignore
-    }
-    threads.shutdownNow();
+    server.close();
   }
 
   static List<Record> manyPtrs(String owner, int n) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.xbill.DNS.Name;
 
 /** Verifier pieces that need no sockets. */
 class VerifierTest {
@@ -71,12 +70,6 @@ class VerifierTest {
     assertThat(r.compliant()).isFalse();
     assertThat(r.verdicts()).containsOnlyKeys(Check.values());
     assertThat(r.verdict(Check.HOSTNAME_MEANINGFUL).outcome()).isEqualTo(Outcome.PASS);
-  }
-
-  @Test
-  void ptrNamesAreNormalisedOrKeptEscaped() throws Exception {
-    assertThat(Verifier.ptrName(Name.fromString("Mail.Example.COM."))).isEqualTo("mail.example.com");
-    assertThat(Verifier.ptrName(Name.fromString("ma\\000il.Example.com."))).isEqualTo("ma\\000il.example.com");
   }
 
   @Test

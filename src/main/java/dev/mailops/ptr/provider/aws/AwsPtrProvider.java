@@ -4,6 +4,8 @@ import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
+import dev.mailops.ptr.verify.IpAddresses;
+import dev.mailops.ptr.verify.Names;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -118,7 +120,7 @@ public final class AwsPtrProvider implements PtrProvider {
   @Override
   public PtrRecord set(InetAddress ip, String hostname) throws ProviderException {
     String allocationId = allocationId(ip);
-    String domainName = normalise(hostname);
+    String domainName = Names.canonical(hostname);
     AddressAttribute answer = call("ModifyAddressAttribute", ip,
         () -> ec2.modifyAddressAttribute(r -> r.allocationId(allocationId).domainName(domainName)).address());
     return answer == null ? PtrRecord.pending(domainName) : record(answer);
@@ -150,9 +152,9 @@ public final class AwsPtrProvider implements PtrProvider {
   private String allocationId(InetAddress ip) throws ProviderException {
     if (!(ip instanceof Inet4Address)) {
       throw new ProviderException(Kind.UNSUPPORTED, "AWS sets reverse DNS only for Elastic IPv4 addresses; "
-          + ip.getHostAddress() + " is IPv6: ask AWS support, or publish the PTR in a zone you control");
+          + IpAddresses.format(ip) + " is IPv6: ask AWS support, or publish the PTR in a zone you control");
     }
-    String text = ip.getHostAddress();
+    String text = IpAddresses.format(ip);
     List<Address> addresses;
     try {
       addresses = call("DescribeAddresses", ip, () -> ec2.describeAddresses(r -> r.publicIps(text)).addresses());
@@ -188,19 +190,8 @@ public final class AwsPtrProvider implements PtrProvider {
   }
 
   private static String normaliseOrNull(String name) {
-    if (name == null) {
-      return null;
-    }
-    String n = normalise(name);
+    String n = Names.canonical(name);
     return n.isEmpty() ? null : n;
-  }
-
-  static String normalise(String name) {
-    String n = name.trim().toLowerCase(Locale.ROOT);
-    while (n.endsWith(".")) {
-      n = n.substring(0, n.length() - 1);
-    }
-    return n;
   }
 
   private <T> T call(String action, InetAddress ip, Supplier<T> call) throws ProviderException {
@@ -221,7 +212,7 @@ public final class AwsPtrProvider implements PtrProvider {
     int status = e.statusCode();
     String detail = (code != null ? code : "HTTP " + status) + (awsMessage != null ? ": " + awsMessage : "")
         + (e.requestId() != null ? " (request " + e.requestId() + ")" : "");
-    String prefix = where(action) + (ip != null ? " for " + ip.getHostAddress() : "") + " failed: ";
+    String prefix = where(action) + (ip != null ? " for " + IpAddresses.format(ip) : "") + " failed: ";
     Kind kind;
     String advice = "";
     if (code != null && THROTTLING.contains(code) || status == 429) {

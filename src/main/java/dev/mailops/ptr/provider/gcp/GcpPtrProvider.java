@@ -22,14 +22,16 @@ import com.google.cloud.compute.v1.ZoneOperationsSettings;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.mailops.ptr.provider.Pause;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
+import dev.mailops.ptr.verify.IpAddresses;
+import dev.mailops.ptr.verify.Names;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -114,13 +116,13 @@ public final class GcpPtrProvider implements PtrProvider {
       }
     }
     return config.getSetPublicPtr() && !config.getPublicPtrDomainName().isEmpty()
-        ? PtrRecord.applied(normalise(config.getPublicPtrDomainName()))
+        ? PtrRecord.applied(Names.canonical(config.getPublicPtrDomainName()))
         : PtrRecord.none();
   }
 
   @Override
   public PtrRecord set(InetAddress ip, String hostname) throws ProviderException {
-    String name = normalise(hostname);
+    String name = Names.canonical(hostname);
     return update(ip, name, true);
   }
 
@@ -182,7 +184,7 @@ public final class GcpPtrProvider implements PtrProvider {
     Operation op = call("instances.updateAccessConfig", ip, () -> instances().updateAccessConfigCallable()
         .call(request), name);
     for (int poll = 0; op.getStatus() != Operation.Status.DONE && poll < maxPolls; poll++) {
-      sleep();
+      Pause.sleep(pollInterval, "a GCP operation");
       String operation = op.getName();
       op = call("zoneOperations.get", ip, () -> operations().get(settings.project(), where.zone(), operation));
     }
@@ -198,7 +200,7 @@ public final class GcpPtrProvider implements PtrProvider {
         throw notVerified(ip, name, message, null);
       }
       throw new ProviderException(Kind.REJECTED, "GCP operation " + op.getName() + " to set the PTR of "
-          + ip.getHostAddress() + " failed: " + error.getCode() + ": " + message);
+          + IpAddresses.format(ip) + " failed: " + error.getCode() + ": " + message);
     }
     return setPtr ? PtrRecord.applied(name) : PtrRecord.none();
   }
@@ -302,7 +304,7 @@ public final class GcpPtrProvider implements PtrProvider {
   }
 
   private ProviderException notFound(InetAddress ip) {
-    return new ProviderException(Kind.UNSUPPORTED, ip.getHostAddress() + " is not the external IP of any VM"
+    return new ProviderException(Kind.UNSUPPORTED, IpAddresses.format(ip) + " is not the external IP of any VM"
         + " instance in GCP project " + settings.project() + ": Compute Engine sets a public PTR only on an"
         + " instance's access config (not on load balancer or unattached addresses); check the project, or ask the"
         + " owner of the IP to set its PTR");
@@ -310,7 +312,7 @@ public final class GcpPtrProvider implements PtrProvider {
 
   private ProviderException notVerified(InetAddress ip, String name, String gcpMessage, Throwable cause) {
     String domain = name == null ? "the domain" : name;
-    return new ProviderException(Kind.REJECTED, "GCP refused the PTR " + ip.getHostAddress() + " -> " + domain
+    return new ProviderException(Kind.REJECTED, "GCP refused the PTR " + IpAddresses.format(ip) + " -> " + domain
         + " because the domain is not verified for the caller. Verify the domain (or a parent of it) in Google"
         + " Search Console (https://search.google.com/search-console) and add " + account + " as an owner of that"
         + " property; the operator retries later. GCP said: " + gcpMessage, cause);
@@ -365,7 +367,7 @@ public final class GcpPtrProvider implements PtrProvider {
     String message = body.message() != null ? body.message() : e.getMessage();
     String reason = body.reason();
     String prefix = "GCP Compute " + method + " in project " + settings.project()
-        + (ip != null ? " for " + ip.getHostAddress() : "") + " failed: "
+        + (ip != null ? " for " + IpAddresses.format(ip) : "") + " failed: "
         + (http > 0 ? "HTTP " + http : code.name()) + (reason != null ? " " + reason : "") + ": ";
     if (domainNotVerified(message)) {
       return notVerified(ip, name, message, e);
@@ -411,18 +413,6 @@ public final class GcpPtrProvider implements PtrProvider {
       }
     }
     return new ErrorBody(null, e.getReason() == null || e.getReason().isEmpty() ? null : e.getReason());
-  }
-
-  private void sleep() throws ProviderException {
-    if (pollInterval.isZero()) {
-      return;
-    }
-    try {
-      Thread.sleep(pollInterval.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProviderException(Kind.UNAVAILABLE, "interrupted while waiting for a GCP operation", e);
-    }
   }
 
   private synchronized InstancesClient instances() throws Failed {
@@ -501,14 +491,7 @@ public final class GcpPtrProvider implements PtrProvider {
   }
 
   private static InetAddress parse(String ip) {
-    if (ip == null || ip.isEmpty() || !(ip.indexOf(':') >= 0 || ip.matches("[0-9.]+"))) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(ip);
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return IpAddresses.tryParse(ip).orElse(null);
   }
 
   private static String lastSegment(String url) {
@@ -517,14 +500,6 @@ public final class GcpPtrProvider implements PtrProvider {
     }
     int slash = url.lastIndexOf('/');
     return slash < 0 ? url : url.substring(slash + 1);
-  }
-
-  static String normalise(String name) {
-    String n = name.trim().toLowerCase(Locale.ROOT);
-    while (n.endsWith(".")) {
-      n = n.substring(0, n.length() - 1);
-    }
-    return n;
   }
 
   @Override

@@ -5,12 +5,12 @@ import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.verify.IpAddresses;
+import dev.mailops.ptr.verify.Names;
 import dev.mailops.ptr.verify.ReverseNames;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
@@ -24,7 +24,6 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TSIGRecord;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
@@ -57,11 +56,14 @@ public final class Rfc2136PtrProvider implements PtrProvider {
   public Rfc2136PtrProvider(Rfc2136Settings settings) {
     this.settings = settings;
     this.resolver = new SimpleResolver(settings.server());
+    Name keyName;
     try {
-      resolver.setTSIGKey(new TSIG(settings.algorithmName(), Name.fromString(absolute(settings.keyName())),
-          settings.secret()));
-    } catch (TextParseException e) {
+      keyName = Names.dnsName(settings.keyName());
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("invalid TSIG key name " + settings.keyName());
+    }
+    try {
+      resolver.setTSIGKey(new TSIG(settings.algorithmName(), keyName, settings.secret()));
     } catch (RuntimeException e) {
       // never echo the cause: it could be built from the key material
       throw new IllegalArgumentException("invalid TSIG key " + settings.keyName());
@@ -94,8 +96,8 @@ public final class Rfc2136PtrProvider implements PtrProvider {
     Location location = locate(ip);
     Name target;
     try {
-      target = Name.fromString(absolute(hostname));
-    } catch (TextParseException e) {
+      target = Names.dnsName(hostname);
+    } catch (IllegalArgumentException e) {
       throw new ProviderException(Kind.REJECTED, "invalid host name " + hostname);
     }
     Name zone = zoneOf(location);
@@ -103,7 +105,7 @@ public final class Rfc2136PtrProvider implements PtrProvider {
     update.delete(location.owner(), Type.PTR);
     update.add(new PTRRecord(location.owner(), DClass.IN, settings.ttl(), target));
     sendUpdate(update, zone, "set the PTR of " + IpAddresses.format(ip) + " at " + location.owner());
-    return PtrRecord.applied(normal(target));
+    return PtrRecord.applied(Names.canonical(target));
   }
 
   @Override
@@ -129,7 +131,7 @@ public final class Rfc2136PtrProvider implements PtrProvider {
       Name zone = name(settings.zone().get());
       Update update = new Update(zone);
       update.present(zone, Type.SOA);
-      sendUpdate(update, zone, "check the key against zone " + normal(zone));
+      sendUpdate(update, zone, "check the key against zone " + Names.canonical(zone));
       return;
     }
     Message response = send(Message.newQuery(Record.newRecord(Name.root, Type.SOA, DClass.IN)), "query the server");
@@ -159,7 +161,7 @@ public final class Rfc2136PtrProvider implements PtrProvider {
       Message response = query(current, Type.PTR, "look up the PTR of " + IpAddresses.format(ip));
       int rcode = response.getRcode();
       if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-        throw failure(response, false, "look up " + normal(current));
+        throw failure(response, false, "look up " + Names.canonical(current));
       }
       // follow the CNAME chain inside this answer (PowerDNS adds in-server targets), then look for PTRs
       List<Record> answer = response.getSection(Section.ANSWER);
@@ -184,7 +186,7 @@ public final class Rfc2136PtrProvider implements PtrProvider {
       List<String> ptrs = new ArrayList<>();
       for (Record r : answer) {
         if (r instanceof PTRRecord ptr && r.getName().equals(current)) {
-          ptrs.add(normal(ptr.getTarget()));
+          ptrs.add(Names.canonical(ptr.getTarget()));
         }
       }
       if (!ptrs.isEmpty() || chain == 0) {
@@ -210,7 +212,7 @@ public final class Rfc2136PtrProvider implements PtrProvider {
   Name findZone(Name name) throws ProviderException {
     Name current = name;
     while (current.labels() > 1) {
-      Message response = query(current, Type.SOA, "find the zone of " + normal(name));
+      Message response = query(current, Type.SOA, "find the zone of " + Names.canonical(name));
       int rcode = response.getRcode();
       if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
         for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
@@ -221,12 +223,12 @@ public final class Rfc2136PtrProvider implements PtrProvider {
           }
         }
       } else if (rcode != Rcode.REFUSED && rcode != Rcode.NOTAUTH || tsigError(response) != Rcode.NOERROR) {
-        throw failure(response, false, "find the zone of " + normal(name));
+        throw failure(response, false, "find the zone of " + Names.canonical(name));
       }
       current = new Name(current, 1);
     }
     throw new ProviderException(Kind.REJECTED, settings.server().getHostString() + ":" + settings.server().getPort()
-        + " serves no zone that contains " + normal(name) + "; configure the zone or the right server");
+        + " serves no zone that contains " + Names.canonical(name) + "; configure the zone or the right server");
   }
 
   // --- the wire
@@ -238,7 +240,7 @@ public final class Rfc2136PtrProvider implements PtrProvider {
   private void sendUpdate(Update update, Name zone, String what) throws ProviderException {
     Message response = send(update, what);
     if (response.getRcode() != Rcode.NOERROR || tsigError(response) != Rcode.NOERROR) {
-      throw failure(response, true, what + " in zone " + normal(zone));
+      throw failure(response, true, what + " in zone " + Names.canonical(zone));
     }
   }
 
@@ -295,23 +297,15 @@ public final class Rfc2136PtrProvider implements PtrProvider {
 
   private static Name name(String text) throws ProviderException {
     try {
-      return Name.fromString(absolute(text));
-    } catch (TextParseException e) {
+      return Names.dnsName(text);
+    } catch (IllegalArgumentException e) {
       throw new ProviderException(Kind.REJECTED, "invalid DNS name " + text);
     }
   }
 
-  private static String absolute(String name) {
-    return name.endsWith(".") ? name : name + ".";
-  }
-
-  static String normal(Name name) {
-    String text = name.toString(true);
-    return text.toLowerCase(Locale.ROOT);
-  }
 
   /** For tests and callers that want to know where the PTR of ip is written. */
   public Optional<String> ownerName(InetAddress ip) throws ProviderException {
-    return Optional.of(normal(locate(ip).owner()));
+    return Optional.of(Names.canonical(locate(ip).owner()));
   }
 }

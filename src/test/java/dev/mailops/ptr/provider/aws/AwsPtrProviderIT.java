@@ -104,6 +104,13 @@ class AwsPtrProviderIT {
   }
 
   @Test
+  void anInternationalisedNameAwsHoldsReadsAsTheAsciiFormTheOperatorWants() throws Exception {
+    // compared with the desired name, which is normalised to xn--: a Unicode read-back would never match
+    ec2.addElasticIp("198.51.100.8", "eipalloc-2", "MX1.Bücher.Example.");
+    assertThat(provider.read(ip("198.51.100.8"))).isEqualTo(PtrRecord.applied("mx1.xn--bcher-kva.example"));
+  }
+
+  @Test
   void anIpThatIsNotAnElasticIpIsUnsupported() throws Exception {
     ProviderException e = failure(() -> provider.set(ip("203.0.113.99"), "mail.example.com"));
     assertThat(e.kind()).isEqualTo(Kind.UNSUPPORTED);

@@ -164,6 +164,15 @@ class GcpPtrProviderIT {
   }
 
   @Test
+  void anInternationalisedNameGcpHoldsReadsAsTheAsciiFormTheOperatorWants() throws Exception {
+    // set in the console: compared with the desired name, normalised to xn--, a Unicode read-back never matched
+    JsonObject config = compute.accessConfig("198.51.100.20");
+    config.addProperty("setPublicPtr", true);
+    config.addProperty("publicPtrDomainName", "MX2.Bücher.Example.");
+    assertThat(provider.read(ip("198.51.100.20"))).isEqualTo(PtrRecord.applied("mx2.xn--bcher-kva.example"));
+  }
+
+  @Test
   void anIpOfNoInstanceIsUnsupported() throws Exception {
     ProviderException e = failure(() -> provider.set(ip("192.0.2.99"), "mail.example.com"));
     assertThat(e.kind()).isEqualTo(Kind.UNSUPPORTED);
