@@ -23,6 +23,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.mailops.ptr.provider.ProviderException;
+import dev.mailops.ptr.provider.Polls;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
@@ -55,8 +56,6 @@ public final class GcpPtrProvider implements PtrProvider {
 
   static final Duration CACHE_TTL = Duration.ofSeconds(60);
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-  static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
-  static final int DEFAULT_MAX_POLLS = 5;
   private static final String COMPUTE_SCOPE = "https://www.googleapis.com/auth/compute";
 
   /** Where an external IP lives. */
@@ -65,8 +64,7 @@ public final class GcpPtrProvider implements PtrProvider {
   private record Pending(String zone, String operation, String value) {}
 
   private final GcpSettings settings;
-  private final Duration pollInterval;
-  private final int maxPolls;
+  private final Polls polls;
   private final Map<InetAddress, Pending> pending = new ConcurrentHashMap<>();
   private InstancesClient instances;
   private ZoneOperationsClient operations;
@@ -77,14 +75,13 @@ public final class GcpPtrProvider implements PtrProvider {
   private final Object reload = new Object();
 
   public GcpPtrProvider(GcpSettings settings) {
-    this(settings, DEFAULT_POLL_INTERVAL, DEFAULT_MAX_POLLS);
+    this(settings, Polls.DEFAULT);
   }
 
   /** For tests: how often and how many times an operation is polled before it is reported pending. */
-  GcpPtrProvider(GcpSettings settings, Duration pollInterval, int maxPolls) {
+  GcpPtrProvider(GcpSettings settings, Polls polls) {
     this.settings = settings;
-    this.pollInterval = pollInterval;
-    this.maxPolls = maxPolls;
+    this.polls = polls;
   }
 
   @Override
@@ -181,8 +178,8 @@ public final class GcpPtrProvider implements PtrProvider {
         .setRequestId(UUID.randomUUID().toString()).build();
     Operation op = call("instances.updateAccessConfig", ip, () -> instances().updateAccessConfigCallable()
         .call(request), name);
-    for (int poll = 0; op.getStatus() != Operation.Status.DONE && poll < maxPolls; poll++) {
-      sleep();
+    for (int poll = 0; op.getStatus() != Operation.Status.DONE && poll < polls.max(); poll++) {
+      polls.pause("a GCP operation");
       String operation = op.getName();
       op = call("zoneOperations.get", ip, () -> operations().get(settings.project(), where.zone(), operation));
     }
@@ -411,18 +408,6 @@ public final class GcpPtrProvider implements PtrProvider {
       }
     }
     return new ErrorBody(null, e.getReason() == null || e.getReason().isEmpty() ? null : e.getReason());
-  }
-
-  private void sleep() throws ProviderException {
-    if (pollInterval.isZero()) {
-      return;
-    }
-    try {
-      Thread.sleep(pollInterval.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProviderException(Kind.UNAVAILABLE, "interrupted while waiting for a GCP operation", e);
-    }
   }
 
   private synchronized InstancesClient instances() throws Failed {
