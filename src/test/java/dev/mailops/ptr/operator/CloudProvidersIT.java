@@ -1,40 +1,22 @@
 package dev.mailops.ptr.operator;
 
-import dev.mailops.ptr.gate.ProviderSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
-import dev.mailops.ptr.api.ReverseDnsProvider;
 import dev.mailops.ptr.api.SendingIp;
-import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.testing.FakeComputeServer;
 import dev.mailops.ptr.testing.FakeEc2Server;
-import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
+import dev.mailops.ptr.testing.ProviderScenario;
 import dev.mailops.ptr.testing.ReverseDnsProviders;
-import dev.mailops.ptr.testing.RunningOperator;
-import dev.mailops.ptr.testing.SendingIps;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The real operator setting PTRs on AWS Elastic IPs and GCP access configs (through test servers that speak the
@@ -49,61 +31,32 @@ class CloudProvidersIT {
   private static final String AWS = "aws-" + SUFFIX;
   private static final String GCP = "gcp-" + SUFFIX;
 
-  private static KubeApi api;
-  private static KubernetesClient client;
+  private static ProviderScenario scenario;
   private static PowerDnsServer dns;
   private static FakeEc2Server ec2;
   private static FakeComputeServer compute;
-  private static RunningOperator operator;
-  private static String operatorNs;
   private static String mailNs;
   private static String otherNs;
-  private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
   @BeforeAll
   static void start() throws Exception {
-    logs.start();
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-    ((Logger) LoggerFactory.getLogger("dev.mailops.ptr")).setLevel(Level.DEBUG);
-
-    api = KubeApi.shared();
-    client = api.client();
-    dns = PowerDnsServer.start();
-    dns.createZone("example.com");
+    scenario = ProviderScenario.prepare();
+    dns = scenario.dns;
+    mailNs = scenario.mailNs;
+    otherNs = scenario.otherNs;
     dns.createZone("example.net");
-    ec2 = new FakeEc2Server(AWS_KEY_ID, AWS_SECRET);
-    compute = new FakeComputeServer(PROJECT);
-    operatorNs = api.newNamespace("ptr-system");
-    mailNs = api.newNamespace("mail");
-    otherNs = api.newNamespace("shop");
-
-    client.secrets().inNamespace(operatorNs).resource(new SecretBuilder().withNewMetadata().withName("aws-creds")
-        .endMetadata().addToStringData("accessKeyId", AWS_KEY_ID).addToStringData("secretAccessKey", AWS_SECRET)
-        .build()).create();
-    awsProvider(AWS, List.of("203.0.113.0/24", "2001:db8:a::/48"));
-    gcpProvider(GCP, "198.18.0.0/24");
-
-    OperatorSettings settings = RunningOperator.testSettings(dns.dnsAddress(), Set.of(mailNs, otherNs))
-        .withProviders(ProviderSettings.defaults(operatorNs)
-            .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(5))
-            .withCacheRecheck(Duration.ofSeconds(2)));
-    operator = RunningOperator.withProviders(api, settings, ShippedProviders.all(Duration.ofMillis(500)));
+    ec2 = scenario.closeAfter(new FakeEc2Server(AWS_KEY_ID, AWS_SECRET));
+    compute = scenario.closeAfter(new FakeComputeServer(PROJECT));
+    scenario.secret("aws-creds", Map.of("accessKeyId", AWS_KEY_ID, "secretAccessKey", AWS_SECRET));
+    scenario.provider(AWS, ReverseDnsProviders.aws(ec2.endpoint(), scenario.operatorNs,
+        List.of("203.0.113.0/24", "2001:db8:a::/48")), null);
+    scenario.provider(GCP, ReverseDnsProviders.gcp(PROJECT, compute.endpoint(), List.of("198.18.0.0/24")), null);
+    scenario.startOperator();
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (operator != null) {
-        operator.close();
-      }
-      client.resources(ReverseDnsProvider.class).withName(AWS).delete();
-      client.resources(ReverseDnsProvider.class).withName(GCP).delete();
-    } finally {
-      ec2.close();
-      compute.close();
-      dns.close();
-      ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-    }
+    scenario.close();
   }
 
   @Test
@@ -124,12 +77,12 @@ class CloudProvidersIT {
 
     dns.ptr("203.0.113.10", "mx-aws.example.com"); // what AWS publishes once applied
     await().atMost(Duration.ofSeconds(60)).until(() -> "True".equals(ready(mailNs, "mx-aws").getStatus()));
-    long seen = operator.reconciliations(mailNs, "mx-aws");
+    long seen = scenario.reconciliations(mailNs, "mx-aws");
     await("two more re-checks").atMost(Duration.ofSeconds(60))
-        .until(() -> operator.reconciliations(mailNs, "mx-aws") >= seen + 2);
+        .until(() -> scenario.reconciliations(mailNs, "mx-aws") >= seen + 2);
     assertThat(modifyCalls("eipalloc-0a1b2c3d")).isEqualTo(1);
     assertThat(condition(mailNs, "mx-aws", "ProviderSynced").getReason()).isEqualTo("InSync");
-    assertThat(metrics()).containsPattern(
+    assertThat(scenario.metrics()).containsPattern(
         "ptr_provider_calls_total\\{operation=\"set\",outcome=\"ok\",provider=\"aws\"} [1-9]");
   }
 
@@ -140,7 +93,7 @@ class CloudProvidersIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> condition(mailNs, "mx6-aws", "ProviderSynced") != null
         && "Unsupported".equals(condition(mailNs, "mx6-aws", "ProviderSynced").getReason()));
     assertThat(condition(mailNs, "mx6-aws", "ProviderSynced").getMessage()).contains("IPv4");
-    assertThat(ec2.requests()).noneMatch(r -> r.toString().contains("2001:db8"));
+    assertThat(ec2.actions()).noneMatch(r -> r.toString().contains("2001:db8"));
   }
 
   @Test
@@ -187,11 +140,11 @@ class CloudProvidersIT {
         && "DuplicateIp".equals(ready(otherNs, "claim-second").getReason()));
     assertThat(ready(otherNs, "claim-second").getMessage()).contains("nother namespace claims").doesNotContain(mailNs);
     assertThat(condition(otherNs, "claim-second", "ProviderSynced").getReason()).isEqualTo("ProviderNotAllowed");
-    long first = operator.reconciliations(mailNs, "claim-first");
-    long second = operator.reconciliations(otherNs, "claim-second");
+    long first = scenario.reconciliations(mailNs, "claim-first");
+    long second = scenario.reconciliations(otherNs, "claim-second");
     await("two more re-checks of both claims").atMost(Duration.ofSeconds(60))
-        .until(() -> operator.reconciliations(mailNs, "claim-first") >= first + 2
-            && operator.reconciliations(otherNs, "claim-second") >= second + 2);
+        .until(() -> scenario.reconciliations(mailNs, "claim-first") >= first + 2
+            && scenario.reconciliations(otherNs, "claim-second") >= second + 2);
     assertThat(modifyCalls("eipalloc-050")).isEqualTo(1);
     assertThat(ec2.elasticIp("203.0.113.50").ptrRecord()).isEqualTo("first.example.com.");
   }
@@ -201,51 +154,22 @@ class CloudProvidersIT {
     // let the other scenarios' reconciles and Events happen first; this one only reads
     await().atMost(Duration.ofSeconds(60)).until(() -> ec2.totalCalls() > 0);
     assertThat(ec2.secretSeen()).as("the secret key itself never goes over the wire").isFalse();
-    String statuses = Serialization.asYaml(client.resources(SendingIp.class).inNamespace(mailNs).list())
-        + Serialization.asYaml(client.resources(SendingIp.class).inNamespace(otherNs).list())
-        + Serialization.asYaml(client.resources(ReverseDnsProvider.class).list());
-    String events = Serialization.asYaml(client.v1().events().inNamespace(mailNs).list())
-        + Serialization.asYaml(client.v1().events().inNamespace(otherNs).list());
-    String metrics = metrics();
-    String logText = String.join("\n", logs.list.stream().map(e -> e.getFormattedMessage()
-        + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy()))).toList());
-    for (String haystack : List.of(statuses, events, metrics, logText)) {
-      assertThat(haystack).doesNotContain(AWS_SECRET);
-    }
-    assertThat(logText).isNotEmpty();
+    scenario.assertNowhereUsersSee(AWS_SECRET);
   }
 
   // --- helpers ------------------------------------------------------------------------------------------------
 
-  private static String metrics() throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + operator.healthPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-  }
-
   private static long modifyCalls(String allocationId) {
-    return ec2.requests().stream().filter(r -> "ModifyAddressAttribute".equals(r.get("Action"))
+    return ec2.actions().stream().filter(r -> "ModifyAddressAttribute".equals(r.get("Action"))
         && allocationId.equals(r.get("AllocationId"))).count();
   }
 
   private static void withProvider(String ns, String name, String ip, String hostname, String provider) {
-    SendingIp sip = SendingIps.sendingIp(ns, name, ip, hostname, null);
-    sip.getSpec().setProviderRef(provider);
-    client.resource(sip).create();
+    scenario.sendingIp(ns, name, ip, hostname, provider, null);
   }
-
-  private static void awsProvider(String name, List<String> cidrs) {
-    ReverseDnsProviders.create(client, name, ReverseDnsProviders.aws(ec2.endpoint(), operatorNs, cidrs));
-  }
-
-  private static void gcpProvider(String name, String cidr) {
-    ReverseDnsProviders.create(client, name, ReverseDnsProviders.gcp(PROJECT, compute.endpoint(), List.of(cidr)));
-  }
-
-
 
   private static SendingIp get(String ns, String name) {
-    return client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
+    return scenario.client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
   }
 
   private static dev.mailops.ptr.api.ProviderState provider(String ns, String name) {

@@ -3,35 +3,22 @@ package dev.mailops.ptr.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import dev.mailops.ptr.api.DeletionPolicy;
 import dev.mailops.ptr.api.ProviderState;
-import dev.mailops.ptr.api.ReverseDnsProvider;
 import dev.mailops.ptr.api.SendingIp;
-import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.testing.FakeHetznerServer;
 import dev.mailops.ptr.testing.FakeHosterServer;
 import dev.mailops.ptr.testing.FakeLinodeServer;
 import dev.mailops.ptr.testing.FakeOvhServer;
 import dev.mailops.ptr.testing.FakeScalewayServer;
 import dev.mailops.ptr.testing.FakeVultrServer;
-import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
-import dev.mailops.ptr.testing.ReverseDnsProviders;
-import dev.mailops.ptr.testing.RunningOperator;
+import dev.mailops.ptr.testing.ProviderScenario;
 import dev.mailops.ptr.testing.SendingIps;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * The hosters' provider types (hetzner, ...) through the real operator, each against a local server that speaks its
@@ -60,19 +45,13 @@ import org.slf4j.LoggerFactory;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostingProvidersIT {
   private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
-  private static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(4);
 
-  private static KubeApi api;
-  private static KubernetesClient client;
+  private static ProviderScenario scenario;
   private static PowerDnsServer dns;
-  private static RunningOperator operator;
-  private static String operatorNs;
   private static String mailNs;
   /** By type; the index in this map numbers the type's IPs: 100.64.{index}.x and 2001:db8:{index}::x. */
   private static final Map<String, FakeHosterServer> hosters = new LinkedHashMap<>();
   private static final List<String> secretValues = new ArrayList<>();
-  private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
   static List<String> types() {
     return List.of("hetzner", "linode", "vultr", "scaleway", "ovh");
@@ -80,54 +59,33 @@ class HostingProvidersIT {
 
   @BeforeAll
   static void start() throws Exception {
-    logs.start();
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-    ((Logger) LoggerFactory.getLogger("dev.mailops.ptr")).setLevel(Level.DEBUG);
-    api = KubeApi.shared();
-    client = api.client();
-    dns = PowerDnsServer.start();
-    dns.createZone("example.com");
-    operatorNs = api.newNamespace("ptr-system");
-    mailNs = api.newNamespace("hosted");
-    hosters.put("hetzner", new FakeHetznerServer("hcloud-" + UUID.randomUUID()));
-    hosters.put("linode", new FakeLinodeServer("linode-" + UUID.randomUUID()));
-    hosters.put("vultr", new FakeVultrServer("vultr-" + UUID.randomUUID()));
-    hosters.put("scaleway", new FakeScalewayServer("scw-" + UUID.randomUUID()));
-    hosters.put("ovh", new FakeOvhServer("ak-" + UUID.randomUUID(), "as-" + UUID.randomUUID(),
-        "ck-" + UUID.randomUUID()));
+    scenario = ProviderScenario.prepare();
+    dns = scenario.dns;
+    mailNs = scenario.mailNs;
+    hosters.put("hetzner", scenario.closeAfter(new FakeHetznerServer("hcloud-" + UUID.randomUUID())));
+    hosters.put("linode", scenario.closeAfter(new FakeLinodeServer("linode-" + UUID.randomUUID())));
+    hosters.put("vultr", scenario.closeAfter(new FakeVultrServer("vultr-" + UUID.randomUUID())));
+    hosters.put("scaleway", scenario.closeAfter(new FakeScalewayServer("scw-" + UUID.randomUUID())));
+    hosters.put("ovh", scenario.closeAfter(new FakeOvhServer("ak-" + UUID.randomUUID(), "as-" + UUID.randomUUID(),
+        "ck-" + UUID.randomUUID())));
     for (FakeHosterServer hoster : hosters.values()) {
       String type = hoster.type();
       secretValues.addAll(hoster.secretData().values());
-      secret(type + "-creds", hoster.secretData());
+      scenario.secret(type + "-creds", hoster.secretData());
       Map<String, String> wrong = new LinkedHashMap<>();
       hoster.secretData().forEach((k, v) -> wrong.put(k, "wrong-" + v));
       secretValues.addAll(wrong.values());
-      secret(type + "-wrong", wrong);
+      scenario.secret(type + "-wrong", wrong);
       List<String> cidrs = List.of(net(type) + ".0/25", "2001:db8:" + index(type) + "::/48");
-      ReverseDnsProviders.create(client, provider(type), hoster.spec(operatorNs, type + "-creds", cidrs));
-      ReverseDnsProviders.create(client, provider(type) + "-wrong", hoster.spec(operatorNs, type + "-wrong", cidrs));
+      scenario.provider(provider(type), hoster.spec(scenario.operatorNs, type + "-creds", cidrs), null);
+      scenario.provider(provider(type) + "-wrong", hoster.spec(scenario.operatorNs, type + "-wrong", cidrs), null);
     }
-    OperatorSettings settings = RunningOperator.testSettings(dns.dnsAddress(), Set.of(mailNs))
-        .withProviders(ProviderSettings.defaults(operatorNs).withBackoff(INITIAL_BACKOFF, MAX_BACKOFF)
-            .withCacheRecheck(Duration.ofSeconds(2)));
-    operator = RunningOperator.withProviders(api, settings, ShippedProviders.all(Duration.ofMillis(500)));
+    scenario.startOperator();
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (operator != null) {
-        operator.close();
-      }
-      for (String type : hosters.keySet()) {
-        client.resources(ReverseDnsProvider.class).withName(provider(type)).delete();
-        client.resources(ReverseDnsProvider.class).withName(provider(type) + "-wrong").delete();
-      }
-    } finally {
-      hosters.values().forEach(FakeHosterServer::close);
-      dns.close();
-      ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-    }
+    scenario.close();
   }
 
   @Order(1)
@@ -239,7 +197,7 @@ class HostingProvidersIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> condition(type + "-outside", "ProviderSynced")
         .map(Condition::getReason).equals(Optional.of("ProviderNotAllowed")));
     assertThat(hoster.writes(ip)).isZero();
-    assertThat(hoster.requests()).noneMatch(r -> r.path().contains(ip) || r.rawBody().contains(ip));
+    assertThat(hoster.requests()).noneMatch(r -> r.path().contains(ip) || r.body().contains(ip));
     done(type, "outside");
   }
 
@@ -323,9 +281,9 @@ class HostingProvidersIT {
     heldAndResolving(type, ip, host);
     create(type, "reset", ip, host, provider(type), DeletionPolicy.Reset);
     await().atMost(Duration.ofSeconds(60)).until(() -> hoster.held(ip).equals(Optional.of(host)));
-    client.resources(SendingIp.class).inNamespace(mailNs).withName(type + "-reset").delete();
+    sendingIps().withName(type + "-reset").delete();
     await().atMost(Duration.ofSeconds(60)).until(() -> hoster.held(ip).equals(hoster.defaultPtr(ip))
-        && client.resources(SendingIp.class).inNamespace(mailNs).withName(type + "-reset").get() == null);
+        && sendingIps().withName(type + "-reset").get() == null);
     assertThat(hoster.writes(ip)).isEqualTo(2);
   }
 
@@ -336,23 +294,8 @@ class HostingProvidersIT {
       assertThat(hoster.totalCalls()).as(hoster.type() + " was called").isPositive();
       assertThat(hoster.secretSeen()).as(hoster.type() + ": a secret that must not travel").isFalse();
     }
-    String statuses = Serialization.asYaml(client.resources(SendingIp.class).inNamespace(mailNs).list())
-        + Serialization.asYaml(client.resources(ReverseDnsProvider.class).list());
-    String events = Serialization.asYaml(client.v1().events().inNamespace(mailNs).list());
-    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + operator.healthPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    String logText;
-    synchronized (logs) {
-      logText = String.join("\n", List.copyOf(logs.list).stream().map(e -> e.getFormattedMessage()
-          + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy()))).toList());
-    }
-    assertThat(logText).contains("credentials rejected");
-    for (String secret : secretValues) {
-      for (String haystack : List.of(statuses, events, metrics, logText)) {
-        assertThat(haystack).doesNotContain(secret);
-      }
-    }
+    assertThat(scenario.checks.logText()).contains("credentials rejected");
+    scenario.assertNowhereUsersSee(secretValues.toArray(String[]::new));
   }
 
   // --- helpers ------------------------------------------------------------------------------------------------
@@ -369,11 +312,6 @@ class HostingProvidersIT {
     return type + "-" + SUFFIX;
   }
 
-  private static void secret(String name, Map<String, String> data) {
-    client.secrets().inNamespace(operatorNs).resource(new SecretBuilder().withNewMetadata().withName(name)
-        .endMetadata().withStringData(data).build()).create();
-  }
-
   /** The account holds the IP and the name resolves to it, for the operator and for the provider. */
   private static void heldAndResolving(String type, String ip, String host) {
     hosters.get(type).addIp(ip);
@@ -381,30 +319,31 @@ class HostingProvidersIT {
     hosters.get(type).addForwardRecord(host, ip);
   }
 
-  private static void create(String type, String scenario, String ip, String host, String provider,
+  private static void create(String type, String name, String ip, String host, String provider,
       DeletionPolicy policy) {
-    SendingIp sip = SendingIps.sendingIp(mailNs, type + "-" + scenario, ip, host, null);
-    sip.getSpec().setProviderRef(provider);
-    sip.getSpec().setDeletionPolicy(policy);
-    client.resource(sip).create();
+    scenario.sendingIp(mailNs, type + "-" + name, ip, host, provider, policy);
   }
 
   /** Deletes the scenario's SendingIp (deletionPolicy Retain: no provider call) so it calls the provider no more. */
-  private static void done(String type, String scenario) {
-    client.resources(SendingIp.class).inNamespace(mailNs).withName(type + "-" + scenario).delete();
-    await().atMost(Duration.ofSeconds(30)).until(() -> client.resources(SendingIp.class).inNamespace(mailNs)
-        .withName(type + "-" + scenario).get() == null);
+  private static void done(String type, String name) {
+    sendingIps().withName(type + "-" + name).delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> sendingIps().withName(type + "-" + name).get() == null);
+  }
+
+  private static NonNamespaceOperation<SendingIp, KubernetesResourceList<SendingIp>, Resource<SendingIp>>
+      sendingIps() {
+    return scenario.client.resources(SendingIp.class).inNamespace(mailNs);
   }
 
   private static Optional<Condition> condition(String name, String type) {
-    return SendingIps.condition(client, mailNs, name, type);
+    return scenario.checks.condition(mailNs, name, type);
   }
 
   private static Optional<ProviderState> providerState(String name) {
-    return SendingIps.providerState(client, mailNs, name);
+    return scenario.checks.providerState(mailNs, name);
   }
 
   private static Optional<Condition> providerReady(String name) {
-    return ReverseDnsProviders.ready(client, name);
+    return scenario.checks.providerReady(name);
   }
 }

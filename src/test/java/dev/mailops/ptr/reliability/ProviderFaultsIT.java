@@ -293,7 +293,7 @@ class ProviderFaultsIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> providerState(restartNs, "aws")
           .map(ProviderState::getPtrValue).equals(Optional.of(awsHost))
           && providerState(restartNs, "gcp").map(ProviderState::getPtrValue).equals(Optional.of(gcpHost)));
-      assertThat(ec2.requests()).as("it read the Elastic IP's attribute (not just a probe)")
+      assertThat(ec2.actions()).as("it read the Elastic IP's attribute (not just a probe)")
           .anyMatch(r -> "DescribeAddressesAttribute".equals(r.get("Action"))
               && "eipalloc-restart".equals(r.get("AllocationId.1")));
       assertThat(compute.calls("get")).as("it read").isPositive();
@@ -350,7 +350,7 @@ class ProviderFaultsIT {
       dns.ptr(ip, hostname);
       await().atMost(Duration.ofSeconds(90)).until(() -> condition(jarNs, "mx", "Ready").map(Condition::getStatus)
           .equals(Optional.of("True")));
-      assertThat(ec2.requests().stream().filter(r -> "ModifyAddressAttribute".equals(r.get("Action"))).toList())
+      assertThat(ec2.actions().stream().filter(r -> "ModifyAddressAttribute".equals(r.get("Action"))).toList())
           .as("exactly the one write of the killed process").hasSize(1)
           .allMatch(r -> (hostname + ".").equals(r.get("DomainName")) || hostname.equals(r.get("DomainName")));
       assertThat(ec2.elasticIp(ip).pendingValue().orElse(ec2.elasticIp(ip).ptrRecord())).isEqualTo(hostname + ".");

@@ -166,7 +166,7 @@ class TenancyIT {
       if (combo.refusedBy() == null) {
         assertThat(modifyCalls(combo.allocationId())).as(combo.name()).isEqualTo(1);
         assertThat(ec2.lastRequest("ModifyAddressAttribute")).isPresent();
-        assertThat(ec2.requests().stream().filter(r -> combo.allocationId().equals(r.get("AllocationId"))
+        assertThat(ec2.actions().stream().filter(r -> combo.allocationId().equals(r.get("AllocationId"))
             && "ModifyAddressAttribute".equals(r.get("Action"))).map(r -> r.get("DomainName")))
             .allMatch(d -> d.replaceAll("\\.$", "").equals(combo.hostname()));
         Condition synced = condition(combo, "ProviderSynced").orElseThrow();
@@ -186,11 +186,11 @@ class TenancyIT {
         assertThat(ready.getStatus() + "/" + ready.getReason()).as(combo.name())
             .isEqualTo("False/ProviderNotAllowed");
         // not a single EC2 call about this IP: neither lookup, read nor write
-        assertThat(ec2.requests()).as(combo.name()).noneMatch(r -> r.containsValue(combo.ip())
+        assertThat(ec2.actions()).as(combo.name()).noneMatch(r -> r.containsValue(combo.ip())
             || r.containsValue(combo.allocationId()));
       }
     }
-    assertThat(ec2.requests().stream().filter(r -> "ModifyAddressAttribute".equals(r.get("Action"))))
+    assertThat(ec2.actions().stream().filter(r -> "ModifyAddressAttribute".equals(r.get("Action"))))
         .as("exactly the two allowed writes").hasSize(2);
   }
 
@@ -219,13 +219,13 @@ class TenancyIT {
     await("three more reconciles of foreign-secret").atMost(Duration.ofSeconds(90))
         .until(() -> operator.reconciliations(nsA, "foreign-secret") >= seen + 3);
     assertThat(foreignEc2.totalCalls()).as("no call reaches the provider behind a foreign Secret").isZero();
-    assertThat(foreignEc2.requests()).isEmpty();
+    assertThat(foreignEc2.actions()).isEmpty();
   }
 
   // --- helpers ------------------------------------------------------------------------------------------------
 
   private static long modifyCalls(String allocationId) {
-    return ec2.requests().stream().filter(r -> "ModifyAddressAttribute".equals(r.get("Action"))
+    return ec2.actions().stream().filter(r -> "ModifyAddressAttribute".equals(r.get("Action"))
         && allocationId.equals(r.get("AllocationId"))).count();
   }
 

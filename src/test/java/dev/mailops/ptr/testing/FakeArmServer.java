@@ -3,7 +3,6 @@ package dev.mailops.ptr.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,7 +46,7 @@ import java.util.regex.Pattern;
  * a dnsSettings section without domainNameLabel with {@code DomainNameLabelMissing}; the message texts are
  * approximated. A change stays InProgress for the first {@code operationPolls} polls of its operation.
  */
-public final class FakeArmServer extends JsonApiServer<FakeArmServer.Failure> {
+public final class FakeArmServer extends FakeHttpServer<FakeArmServer.Failure> {
   public static final String API_VERSION = "2024-05-01";
 
   /** Failures the next calls can be told to answer with. */
@@ -93,7 +92,6 @@ public final class FakeArmServer extends JsonApiServer<FakeArmServer.Failure> {
   private final AtomicInteger reads = new AtomicInteger(12000);
   private volatile int operationPolls = 1;
   private volatile int pageSize = 100;
-  private volatile boolean secretSeen;
 
   private static final class Operation {
     final Runnable apply;
@@ -108,7 +106,8 @@ public final class FakeArmServer extends JsonApiServer<FakeArmServer.Failure> {
 
   public FakeArmServer(String tenantId, String clientId, String clientSecret, String subscriptionId)
       throws IOException {
-    super("fake-arm");
+    super("fake-arm", Failure.STALL);
+    neverOnWire(clientSecret);
     this.tenantId = tenantId;
     this.clientId = clientId;
     this.clientSecret = clientSecret;
@@ -177,18 +176,14 @@ public final class FakeArmServer extends JsonApiServer<FakeArmServer.Failure> {
     this.pageSize = size;
   }
 
-  /** True when the client secret reached Resource Manager (it belongs to the token endpoint only). */
-  public boolean secretSeen() {
-    return secretSeen;
-  }
-
   /** PUTs of this public IP so far. */
   public long puts(String name) {
     return requests().stream().filter(r -> "PUT".equals(r.method()) && r.path().endsWith("/" + name)).count();
   }
 
   @Override
-  protected String callName(String method, String path) {
+  protected String callName(Request request) {
+    String path = request.path();
     if (TOKEN.matcher(path).matches()) {
       return "token";
     }
@@ -196,7 +191,7 @@ public final class FakeArmServer extends JsonApiServer<FakeArmServer.Failure> {
       return "list";
     }
     if (RESOURCE.matcher(path).matches()) {
-      return method.toLowerCase(Locale.ROOT);
+      return request.method().toLowerCase(Locale.ROOT);
     }
     if (OPERATION.matcher(path).matches()) {
       return "operation";
@@ -215,47 +210,44 @@ public final class FakeArmServer extends JsonApiServer<FakeArmServer.Failure> {
     return totalCalls() - calls("token");
   }
 
+  /** The client secret belongs to the token endpoint only. */
   @Override
-  protected boolean isStall(Failure failure) {
-    return failure == Failure.STALL;
+  protected boolean secretMayTravel(Request request) {
+    return "token".equals(request.call());
   }
 
   @Override
-  protected void fail(HttpExchange exchange, Failure failure) throws IOException {
-    error(exchange, failure.status, failure.code, failure.message,
+  protected String jsonContentType() {
+    return "application/json; charset=utf-8";
+  }
+
+  @Override
+  protected Reply failure(Failure failure) {
+    return error(failure.status, failure.code, failure.message,
         failure == Failure.THROTTLED ? Map.of("Retry-After", "17") : Map.of());
   }
 
   @Override
-  protected void handle(HttpExchange exchange, Request request) throws IOException {
+  protected Reply answer(Request request) {
     Matcher token = TOKEN.matcher(request.path());
     if (token.matches()) {
-      token(exchange, token.group(1), request);
-      return;
-    }
-    if (request.body().contains(clientSecret) || request.authorization() != null
-        && request.authorization().contains(clientSecret)) {
-      secretSeen = true;
+      return token(token.group(1), request);
     }
     String auth = request.authorization();
     if (auth == null) {
-      error(exchange, 401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.",
+      return error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.",
           Map.of());
-      return;
     }
     if (!auth.startsWith("Bearer ") || !tokens.contains(auth.substring(7))) {
-      error(exchange, 401, "InvalidAuthenticationToken", "The access token is invalid.", Map.of());
-      return;
+      return error(401, "InvalidAuthenticationToken", "The access token is invalid.", Map.of());
     }
     String version = request.query().get("api-version");
     if (version == null) {
-      error(exchange, 400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is"
+      return error(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is"
           + " required for all requests.", Map.of());
-      return;
     }
     if (!API_VERSION.equals(version)) {
-      error(exchange, 400, "InvalidApiVersionParameter", "The api-version '" + version + "' is invalid.", Map.of());
-      return;
+      return error(400, "InvalidApiVersionParameter", "The api-version '" + version + "' is invalid.", Map.of());
     }
     Matcher list = LIST.matcher(request.path());
     Matcher resource = RESOURCE.matcher(request.path());
@@ -263,66 +255,60 @@ public final class FakeArmServer extends JsonApiServer<FakeArmServer.Failure> {
     String subscription = list.matches() ? list.group(1) : resource.matches() ? resource.group(1)
         : operation.matches() ? operation.group(1) : null;
     if (subscription != null && !subscription.equals(subscriptionId)) {
-      error(exchange, 404, "SubscriptionNotFound", "The subscription '" + subscription + "' could not be found.",
+      return error(404, "SubscriptionNotFound", "The subscription '" + subscription + "' could not be found.",
           Map.of());
-      return;
     }
     if (list.matches() && "GET".equals(request.method())) {
-      list(exchange, list.group(2), request);
+      return list(list.group(2), request);
     } else if (resource.matches() && "GET".equals(request.method())) {
       ObjectNode found = publicIps.get(key(resource.group(2), resource.group(3)));
       if (found == null) {
-        notFound(exchange, resource.group(2), resource.group(3));
+        return notFound(resource.group(2), resource.group(3));
       } else {
         synchronized (found) {
-          send(exchange, 200, found, readHeaders());
+          return Reply.of(200, found.deepCopy(), readHeaders());
         }
       }
     } else if (resource.matches() && "PUT".equals(request.method())) {
-      put(exchange, resource.group(2), resource.group(3), request.body());
+      return put(resource.group(2), resource.group(3), request.json());
     } else if (operation.matches() && "GET".equals(request.method())) {
-      operation(exchange, operation.group(3));
+      return operation(operation.group(3));
     } else {
-      error(exchange, 404, "NotFound", "No HTTP resource was found that matches the request URI.", Map.of());
+      return error(404, "NotFound", "No HTTP resource was found that matches the request URI.", Map.of());
     }
   }
 
-  private void token(HttpExchange exchange, String tenant, Request request) throws IOException {
+  private Reply token(String tenant, Request request) {
     Map<String, String> form = parseQuery(request.body());
     if (!tenant.equals(tenantId)) {
-      oauthError(exchange, 400, "invalid_request", "AADSTS90002: Tenant '" + tenant + "' not found.", 90002);
-      return;
+      return oauthError(400, "invalid_request", "AADSTS90002: Tenant '" + tenant + "' not found.", 90002);
     }
     if (!"client_credentials".equals(form.get("grant_type"))
         || !(endpoint() + "/.default").equals(form.get("scope"))) {
-      oauthError(exchange, 400, "invalid_scope", "AADSTS70011: The provided request must include a 'scope' input"
+      return oauthError(400, "invalid_scope", "AADSTS70011: The provided request must include a 'scope' input"
           + " parameter.", 70011);
-      return;
     }
     if (!clientId.equals(form.get("client_id"))) {
-      oauthError(exchange, 400, "unauthorized_client", "AADSTS700016: Application with identifier '"
+      return oauthError(400, "unauthorized_client", "AADSTS700016: Application with identifier '"
           + form.get("client_id") + "' was not found in the directory.", 700016);
-      return;
     }
     boolean secretOk = clientSecret.equals(form.get("client_secret"));
     boolean assertionOk = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
         .equals(form.get("client_assertion_type")) && assertions.contains(form.get("client_assertion"));
     if (!secretOk && !assertionOk) {
-      oauthError(exchange, 401, "invalid_client", "AADSTS7000215: Invalid client secret provided. Ensure the secret"
+      return oauthError(401, "invalid_client", "AADSTS7000215: Invalid client secret provided. Ensure the secret"
           + " being sent in the request is the client secret value, not the client secret ID.", 7000215);
-      return;
     }
     String issued = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0." + UUID.randomUUID().toString().replace("-", "");
     tokens.add(issued);
-    send(exchange, 200, object().put("token_type", "Bearer").put("expires_in", 3599).put("ext_expires_in", 3599)
+    return Reply.of(200, object().put("token_type", "Bearer").put("expires_in", 3599).put("ext_expires_in", 3599)
         .put("access_token", issued), Map.of());
   }
 
-  private void list(HttpExchange exchange, String resourceGroup, Request request) throws IOException {
+  private Reply list(String resourceGroup, Request request) {
     if (resourceGroup != null && publicIps.keySet().stream().noneMatch(k -> k.startsWith(resourceGroup + "/"))) {
-      error(exchange, 404, "ResourceGroupNotFound", "Resource group '" + resourceGroup + "' could not be found.",
+      return error(404, "ResourceGroupNotFound", "Resource group '" + resourceGroup + "' could not be found.",
           Map.of());
-      return;
     }
     List<String> keys = new ArrayList<>(publicIps.keySet());
     keys.removeIf(k -> resourceGroup != null && !k.startsWith(resourceGroup + "/"));
@@ -340,54 +326,47 @@ public final class FakeArmServer extends JsonApiServer<FakeArmServer.Failure> {
     if (end < keys.size()) {
       answer.put("nextLink", endpoint() + request.path() + "?api-version=" + API_VERSION + "&$skiptoken=" + end);
     }
-    send(exchange, 200, answer, readHeaders());
+    return Reply.of(200, answer, readHeaders());
   }
 
-  private void put(HttpExchange exchange, String resourceGroup, String name, String body) throws IOException {
+  private Reply put(String resourceGroup, String name, JsonNode update) {
     ObjectNode resource = publicIps.get(key(resourceGroup, name));
     if (resource == null) {
-      notFound(exchange, resourceGroup, name);
-      return;
+      return notFound(resourceGroup, name);
     }
-    JsonNode update = parse(body);
-    if (update == null || !update.isObject()) {
-      error(exchange, 400, "InvalidRequestFormat", "Cannot parse the request.", Map.of());
-      return;
+    if (!update.isObject()) {
+      return error(400, "InvalidRequestFormat", "Cannot parse the request.", Map.of());
     }
     JsonNode properties = update.path("properties");
     synchronized (resource) {
       // a PUT replaces the resource: what it leaves out is lost, so a client must send back what it read
       if (!resource.path("location").equals(update.path("location"))) {
-        error(exchange, 400, "LocationRequired", "The location property is required for this definition.", Map.of());
-        return;
+        return error(400, "LocationRequired", "The location property is required for this definition.", Map.of());
       }
       if (!resource.path("sku").equals(update.path("sku"))
           || !"Static".equals(properties.path("publicIPAllocationMethod").asText())) {
-        error(exchange, 400, "StandardSkuPublicIPAddressesMustBeStatic", "Standard sku publicIp "
+        return error(400, "StandardSkuPublicIPAddressesMustBeStatic", "Standard sku publicIp "
             + resource.path("id").asText() + " must have AllocationMethod set to Static.", Map.of());
-        return;
       }
       JsonNode dns = properties.path("dnsSettings");
       String reverse = dns.path("reverseFqdn").asText("");
       if (dns.isObject() && dns.path("domainNameLabel").asText("").isEmpty()) {
-        error(exchange, 400, "DomainNameLabelMissing", "The domain name label in the dnsSettings section of the"
+        return error(400, "DomainNameLabelMissing", "The domain name label in the dnsSettings section of the"
             + " public IP address " + name + " is null or empty. If a dnsSettings section exists, its domain name"
             + " label must not be null or empty.", Map.of());
-        return;
       }
       if (!reverse.isEmpty()) {
         String bare = reverse.toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
         String ip = resource.path("properties").path("ipAddress").asText();
         String ownFqdn = resource.path("properties").path("dnsSettings").path("fqdn").asText("");
         if (!ip.equals(forwardRecords.get(bare)) && !bare.equals(ownFqdn)) {
-          error(exchange, 400, "ReverseFqdnDoesNotBelongToSubscription", "ReverseFqdn " + reverse + " that the"
+          return error(400, "ReverseFqdnDoesNotBelongToSubscription", "ReverseFqdn " + reverse + " that the"
               + " customer is trying to set for " + resource.path("id").asText() + " does not belong to subscription "
               + subscriptionId + ". One of the following conditions need to be met to establish ownership: 1)"
               + " ReverseFqdn matches fqdn of any public ip resource under the subscription; 2) ReverseFqdn resolves"
               + " to the fqdn (through CNAME records chain) of any public ip resource under the subscription; 3) It"
               + " resolves to the ip address (through CNAME and A records chain) of a static public ip resource"
               + " under the subscription.", Map.of());
-          return;
         }
       }
       ObjectNode target = (ObjectNode) resource.get("properties");
@@ -418,15 +397,14 @@ public final class FakeArmServer extends JsonApiServer<FakeArmServer.Failure> {
           + API_VERSION;
       ObjectNode answer = resource.deepCopy();
       ((ObjectNode) answer.get("properties")).set("dnsSettings", dns.isObject() ? dns : null);
-      send(exchange, 200, answer, Map.of("Azure-AsyncOperation", asyncOperation, "Retry-After", "1"));
+      return Reply.of(200, answer, Map.of("Azure-AsyncOperation", asyncOperation, "Retry-After", "1"));
     }
   }
 
-  private void operation(HttpExchange exchange, String id) throws IOException {
+  private Reply operation(String id) {
     Operation op = operations.get(id);
     if (op == null) {
-      error(exchange, 404, "OperationNotFound", "Operation " + id + " was not found.", Map.of());
-      return;
+      return error(404, "OperationNotFound", "Operation " + id + " was not found.", Map.of());
     }
     synchronized (op) {
       if ("InProgress".equals(op.status)) {
@@ -437,13 +415,13 @@ public final class FakeArmServer extends JsonApiServer<FakeArmServer.Failure> {
           op.status = "Succeeded";
         }
       }
-      send(exchange, 200, object().put("status", op.status),
+      return Reply.of(200, object().put("status", op.status),
           "InProgress".equals(op.status) ? Map.of("Retry-After", "1") : Map.of());
     }
   }
 
-  private void notFound(HttpExchange exchange, String resourceGroup, String name) throws IOException {
-    error(exchange, 404, "ResourceNotFound", "The Resource 'Microsoft.Network/publicIPAddresses/" + name
+  private Reply notFound(String resourceGroup, String name) {
+    return error(404, "ResourceNotFound", "The Resource 'Microsoft.Network/publicIPAddresses/" + name
         + "' under resource group '" + resourceGroup + "' was not found.", Map.of());
   }
 
@@ -452,20 +430,19 @@ public final class FakeArmServer extends JsonApiServer<FakeArmServer.Failure> {
         "x-ms-request-id", UUID.randomUUID().toString());
   }
 
-  private static void error(HttpExchange exchange, int status, String code, String message,
-      Map<String, String> headers) throws IOException {
+  private static Reply error(int status, String code, String message,
+      Map<String, String> headers) {
     ObjectNode body = object();
     body.putObject("error").put("code", code).put("message", message);
-    send(exchange, status, body, headers);
+    return Reply.of(status, body, headers);
   }
 
-  private static void oauthError(HttpExchange exchange, int status, String error, String description, int code)
-      throws IOException {
+  private static Reply oauthError(int status, String error, String description, int code) {
     ObjectNode body = object().put("error", error).put("error_description", description + "\r\nTrace ID: "
         + UUID.randomUUID() + "\r\nTimestamp: 2026-11-30 03:15:00Z");
     body.putArray("error_codes").add(code);
     body.put("trace_id", UUID.randomUUID().toString()).put("correlation_id", UUID.randomUUID().toString());
-    send(exchange, status, body, Map.of());
+    return Reply.of(status, body, Map.of());
   }
 
   private static String key(String resourceGroup, String name) {

@@ -4,17 +4,8 @@ import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,9 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,7 +29,7 @@ import java.util.regex.Pattern;
  * operation is DONE. Setting a PTR whose domain is not in the verified list fails the way GCP does (HTTP 400, a
  * message asking to verify ownership of the PTR domain; the exact wording is approximated).
  */
-public final class FakeComputeServer implements AutoCloseable {
+public final class FakeComputeServer extends FakeHttpServer<FakeComputeServer.Failure> {
 
   /** Failures the next calls can be told to answer with. */
   public enum Failure {
@@ -68,9 +56,6 @@ public final class FakeComputeServer implements AutoCloseable {
     }
   }
 
-  /** One request as received. */
-  public record Request(String method, String path, Map<String, String> query, String body) {}
-
   private static final Pattern AGGREGATED = Pattern.compile("/compute/v1/projects/([^/]+)/aggregated/instances");
   private static final Pattern INSTANCE =
       Pattern.compile("/compute/v1/projects/([^/]+)/zones/([^/]+)/instances/([^/]+)(/updateAccessConfig)?");
@@ -79,22 +64,12 @@ public final class FakeComputeServer implements AutoCloseable {
   private static final String BASE = "https://www.googleapis.com/compute/v1/projects/";
 
   private final String project;
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fake-compute");
-    t.setDaemon(true);
-    return t;
-  });
   private final Gson gson = new Gson();
   private final Map<String, JsonObject> instances = new ConcurrentHashMap<>();
   private final Map<String, Op> operations = new ConcurrentHashMap<>();
   private final Set<String> verifiedDomains = new CopyOnWriteArraySet<>();
-  private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-  private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
-  private final InjectedFailures<Failure> failures = new InjectedFailures<>();
   private final AtomicLong ids = new AtomicLong(1000);
   private volatile int operationPolls = 1;
-  private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
   private static final class Op {
     final JsonObject json;
@@ -109,15 +84,8 @@ public final class FakeComputeServer implements AutoCloseable {
   }
 
   public FakeComputeServer(String project) throws IOException {
+    super("fake-compute", Failure.STALL);
     this.project = project;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
-  }
-
-  public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
   /** An instance with one network interface {@code nic0} and one access config "External NAT" for {@code natIp}. */
@@ -196,102 +164,58 @@ public final class FakeComputeServer implements AutoCloseable {
     this.operationPolls = polls;
   }
 
-  /** The next call of {@code method} (as counted by {@link #calls}) fails with {@code failure}. */
-  public void failNextOn(String method, Failure failure) {
-    failures.nextOn(method, failure);
-  }
-
-
-  /** Forgets every failure not yet used: the fault is over. */
-  public void clearFailures() {
-    failures.clear();
-  }
-
-  public void failNext(int n, Failure failure) {
-    failures.next(n, failure);
-  }
-
-  /** Counts by method: aggregatedList, get, updateAccessConfig, operations.get, operations.wait. */
-  public int calls(String method) {
-    AtomicInteger n = calls.get(method);
-    return n == null ? 0 : n.get();
-  }
-
-  public int totalCalls() {
-    return calls.values().stream().mapToInt(AtomicInteger::get).sum();
-  }
-
+  /** Requests whose path ends with {@code pathSuffix}, oldest first. */
   public List<Request> requests(String pathSuffix) {
-    synchronized (requests) {
-      return requests.stream().filter(r -> r.path().endsWith(pathSuffix)).toList();
-    }
+    return requests().stream().filter(r -> r.path().endsWith(pathSuffix)).toList();
   }
 
   /** Every Authorization header received (none is expected without credentials). */
   public List<String> authorizations() {
-    return authorizations;
+    return requests().stream().map(Request::authorization).filter(a -> a != null).toList();
   }
 
-  private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
+  /** Counts by method: aggregatedList, get, updateAccessConfig, operations.get, operations.wait. */
+  @Override
+  protected String callName(Request request) {
+    Matcher instance = INSTANCE.matcher(request.path());
+    Matcher operation = OPERATION.matcher(request.path());
+    return AGGREGATED.matcher(request.path()).matches() ? "aggregatedList"
+        : instance.matches() ? (instance.group(4) != null ? "updateAccessConfig" : "get")
+        : operation.matches() ? (operation.group(4) != null ? "operations.wait" : "operations.get")
+        : "unknown";
+  }
 
   @Override
-  public void close() {
-    stopped.countDown();
-    server.stop(0);
-    executor.shutdownNow();
+  protected Reply failure(Failure failure) {
+    return error(failure.status, failure.reason, failure.message);
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      Map<String, String> query = parseQuery(exchange.getRequestURI().getRawQuery());
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String method = exchange.getRequestMethod();
-      requests.add(new Request(method, path, query, body));
-      String auth = exchange.getRequestHeaders().getFirst("Authorization");
-      if (auth != null) {
-        authorizations.add(auth);
-      }
-      Matcher aggregated = AGGREGATED.matcher(path);
-      Matcher instance = INSTANCE.matcher(path);
-      Matcher operation = OPERATION.matcher(path);
-      String name = aggregated.matches() ? "aggregatedList"
-          : instance.matches() ? (instance.group(4) != null ? "updateAccessConfig" : "get")
-          : operation.matches() ? (operation.group(4) != null ? "operations.wait" : "operations.get")
-          : "unknown";
-      calls.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
-      Failure failure = failures.take(name);
-      if (failure == Failure.STALL) {
-        try {
-          stopped.await(5, java.util.concurrent.TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return;
-      }
-      if (failure != null) {
-        error(exchange, failure.status, failure.reason, failure.message);
-        return;
-      }
-      String p = aggregated.matches() ? aggregated.group(1) : instance.matches() ? instance.group(1)
-          : operation.matches() ? operation.group(1) : null;
-      if (p != null && !p.equals(project)) {
-        error(exchange, 404, "notFound", "The resource 'projects/" + p + "' was not found");
-        return;
-      }
-      switch (name) {
-        case "aggregatedList" -> aggregatedList(exchange, query);
-        case "get" -> getInstance(exchange, instance.group(2), instance.group(3));
-        case "updateAccessConfig" -> updateAccessConfig(exchange, instance.group(2), instance.group(3), query, body);
-        case "operations.get", "operations.wait" -> getOperation(exchange, operation.group(3));
-        default -> error(exchange, 404, "notFound", "The requested URL " + path + " was not found on this server.");
-      }
-    } catch (RuntimeException e) {
-      error(exchange, 500, "backendError", "fake compute: " + e);
+  @Override
+  protected Reply answer(Request request) {
+    String path = request.path();
+    Matcher aggregated = AGGREGATED.matcher(path);
+    Matcher instance = INSTANCE.matcher(path);
+    Matcher operation = OPERATION.matcher(path);
+    String p = aggregated.matches() ? aggregated.group(1) : instance.matches() ? instance.group(1)
+        : operation.matches() ? operation.group(1) : null;
+    if (p != null && !p.equals(project)) {
+      return error(404, "notFound", "The resource 'projects/" + p + "' was not found");
     }
+    return switch (request.call()) {
+      case "aggregatedList" -> aggregatedList(request.query());
+      case "get" -> getInstance(instance.group(2), instance.group(3));
+      case "updateAccessConfig" -> updateAccessConfig(instance.group(2), instance.group(3), request);
+      case "operations.get", "operations.wait" -> getOperation(operation.group(3));
+      default -> error(404, "notFound", "The requested URL " + path + " was not found on this server.");
+    };
   }
 
-  private void aggregatedList(HttpExchange exchange, Map<String, String> query) throws IOException {
+  @Override
+  protected Reply broken(Exception e) {
+    return error(500, "backendError", "fake compute: " + e);
+  }
+
+  private Reply aggregatedList(Map<String, String> query) {
     List<JsonObject> all = new ArrayList<>(instances.values());
     all.sort((a, b) -> a.get("id").getAsString().compareTo(b.get("id").getAsString()));
     int start = query.containsKey("pageToken") ? Integer.parseInt(query.get("pageToken")) : 0;
@@ -323,32 +247,30 @@ public final class FakeComputeServer implements AutoCloseable {
     if (start + max < all.size()) {
       answer.addProperty("nextPageToken", String.valueOf(start + max));
     }
-    send(exchange, 200, answer);
+    return json(200, answer);
   }
 
-  private void getInstance(HttpExchange exchange, String zone, String name) throws IOException {
+  private Reply getInstance(String zone, String name) {
     JsonObject instance = instances.get(zone + "/" + name);
     if (instance == null) {
-      error(exchange, 404, "notFound", "The resource 'projects/" + project + "/zones/" + zone + "/instances/" + name
+      return error(404, "notFound", "The resource 'projects/" + project + "/zones/" + zone + "/instances/" + name
           + "' was not found");
-      return;
     }
     synchronized (instance) {
-      send(exchange, 200, instance);
+      return json(200, instance);
     }
   }
 
-  private void updateAccessConfig(HttpExchange exchange, String zone, String name, Map<String, String> query,
-      String body) throws IOException {
-    if (!"POST".equals(exchange.getRequestMethod())) {
-      error(exchange, 405, "httpMethodNotAllowed", "Method not allowed");
-      return;
+  private Reply updateAccessConfig(String zone, String name, Request request) {
+    Map<String, String> query = request.query();
+    String body = request.body();
+    if (!"POST".equals(request.method())) {
+      return error(405, "httpMethodNotAllowed", "Method not allowed");
     }
     JsonObject instance = instances.get(zone + "/" + name);
     if (instance == null) {
-      error(exchange, 404, "notFound", "The resource 'projects/" + project + "/zones/" + zone + "/instances/" + name
+      return error(404, "notFound", "The resource 'projects/" + project + "/zones/" + zone + "/instances/" + name
           + "' was not found");
-      return;
     }
     String nicName = query.get("networkInterface");
     JsonObject nic = null;
@@ -358,8 +280,7 @@ public final class FakeComputeServer implements AutoCloseable {
       }
     }
     if (nic == null) {
-      error(exchange, 400, "invalid", "Invalid value for field 'networkInterface': '" + nicName + "'.");
-      return;
+      return error(400, "invalid", "Invalid value for field 'networkInterface': '" + nicName + "'.");
     }
     JsonObject update = JsonParser.parseString(body).getAsJsonObject();
     boolean ipv6 = update.has("type") && "DIRECT_IPV6".equals(update.get("type").getAsString());
@@ -373,28 +294,24 @@ public final class FakeComputeServer implements AutoCloseable {
       }
     }
     if (target == null) {
-      error(exchange, 400, "invalid", "Invalid value for field 'resource.name': '" + update.get("name") + "'.");
-      return;
+      return error(400, "invalid", "Invalid value for field 'resource.name': '" + update.get("name") + "'.");
     }
     boolean setPtr = update.has("setPublicPtr") && update.get("setPublicPtr").getAsBoolean();
     String domain = update.has("publicPtrDomainName") ? update.get("publicPtrDomainName").getAsString() : null;
     if (!setPtr && domain != null && !domain.isEmpty()) {
-      error(exchange, 400, "invalid", "Invalid value for field 'resource.publicPtrDomainName': '" + domain
+      return error(400, "invalid", "Invalid value for field 'resource.publicPtrDomainName': '" + domain
           + "'. The field can only be set when setPublicPtr is true.");
-      return;
     }
     if (setPtr) {
       if (domain == null || domain.isEmpty()) {
-        error(exchange, 400, "invalid", "Required field 'resource.publicPtrDomainName' not specified");
-        return;
+        return error(400, "invalid", "Required field 'resource.publicPtrDomainName' not specified");
       }
       String bare = domain.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
       boolean verified = verifiedDomains.stream().anyMatch(d -> bare.equals(d) || bare.endsWith("." + d));
       if (!verified) {
         String registrable = bare.substring(bare.indexOf('.') + 1);
-        error(exchange, 400, "invalid", "Please verify ownership of the PTR domain at"
+        return error(400, "invalid", "Please verify ownership of the PTR domain at"
             + " https://www.google.com/webmasters/verification/verification?domain=" + registrable);
-        return;
       }
     }
     JsonObject config = target;
@@ -430,15 +347,14 @@ public final class FakeComputeServer implements AutoCloseable {
       op.addProperty("status", "RUNNING");
     }
     operations.put(opName, new Op(op, apply, polls));
-    send(exchange, 200, op);
+    return json(200, op);
   }
 
-  private void getOperation(HttpExchange exchange, String name) throws IOException {
+  private Reply getOperation(String name) {
     Op op = operations.get(name);
     if (op == null) {
-      error(exchange, 404, "notFound", "The resource 'projects/" + project + "/zones/.../operations/" + name
+      return error(404, "notFound", "The resource 'projects/" + project + "/zones/.../operations/" + name
           + "' was not found");
-      return;
     }
     synchronized (op) {
       if (!"DONE".equals(op.json.get("status").getAsString())) {
@@ -450,11 +366,11 @@ public final class FakeComputeServer implements AutoCloseable {
           op.json.addProperty("progress", 100);
         }
       }
-      send(exchange, 200, op.json);
+      return json(200, op.json);
     }
   }
 
-  private void error(HttpExchange exchange, int status, String reason, String message) throws IOException {
+  private Reply error(int status, String reason, String message) {
     JsonObject detail = new JsonObject();
     detail.addProperty("message", message);
     detail.addProperty("domain", "global");
@@ -467,28 +383,10 @@ public final class FakeComputeServer implements AutoCloseable {
     error.add("errors", errors);
     JsonObject body = new JsonObject();
     body.add("error", error);
-    send(exchange, status, body);
+    return json(status, body);
   }
 
-  private void send(HttpExchange exchange, int status, JsonObject json) throws IOException {
-    byte[] bytes = gson.toJson(json).getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
-  private static Map<String, String> parseQuery(String query) {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (query == null) {
-      return params;
-    }
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      params.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-    }
-    return params;
+  private Reply json(int status, JsonObject json) {
+    return Reply.raw(status, "application/json; charset=UTF-8", gson.toJson(json));
   }
 }

@@ -3,7 +3,6 @@ package dev.mailops.ptr.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ import java.util.regex.Pattern;
  *       unprocessable_entity, 429 too_many_requests, 500 server_error.
  * </ul>
  */
-public final class FakeDigitalOceanServer extends JsonApiServer<FakeDigitalOceanServer.Failure> {
+public final class FakeDigitalOceanServer extends FakeHttpServer<FakeDigitalOceanServer.Failure> {
 
   /** Failures the next calls can be told to answer with. */
   public enum Failure {
@@ -87,7 +86,7 @@ public final class FakeDigitalOceanServer extends JsonApiServer<FakeDigitalOcean
   }
 
   public FakeDigitalOceanServer(String token) throws IOException {
-    super("fake-digitalocean");
+    super("fake-digitalocean", Failure.STALL);
     this.token = token;
   }
 
@@ -150,7 +149,8 @@ public final class FakeDigitalOceanServer extends JsonApiServer<FakeDigitalOcean
   }
 
   @Override
-  protected String callName(String method, String path) {
+  protected String callName(Request request) {
+    String path = request.path();
     if (DROPLETS.matcher(path).matches()) {
       return "droplets";
     }
@@ -167,45 +167,44 @@ public final class FakeDigitalOceanServer extends JsonApiServer<FakeDigitalOcean
   }
 
   @Override
-  protected boolean isStall(Failure failure) {
-    return failure == Failure.STALL;
+  protected String jsonContentType() {
+    return "application/json; charset=utf-8";
   }
 
   @Override
-  protected void fail(HttpExchange exchange, Failure failure) throws IOException {
+  protected Reply failure(Failure failure) {
     if (failure == Failure.RATE_LIMITED) {
       remaining.set(0);
     }
-    error(exchange, failure.status, failure.id, failure.message);
+    return error(failure.status, failure.id, failure.message);
   }
 
   @Override
-  protected void handle(HttpExchange exchange, Request request) throws IOException {
+  protected Reply answer(Request request) {
     if (request.body().contains(token) || request.path().contains(token)
         || request.query().values().stream().anyMatch(v -> v.contains(token))) {
       tokenSeenElsewhere = true;
     }
     if (!("Bearer " + token).equals(request.authorization())) {
-      error(exchange, 401, "unauthorized", "Unable to authenticate you");
-      return;
+      return error(401, "unauthorized", "Unable to authenticate you");
     }
     Matcher dropletActions = DROPLET_ACTIONS.matcher(request.path());
     Matcher action = ACTION.matcher(request.path());
     Matcher reserved = RESERVED_IP.matcher(request.path());
     if (DROPLETS.matcher(request.path()).matches() && "GET".equals(request.method())) {
-      list(exchange, request);
+      return list(request);
     } else if (dropletActions.matches() && "POST".equals(request.method())) {
-      rename(exchange, Long.parseLong(dropletActions.group(1)), request.body());
+      return rename(Long.parseLong(dropletActions.group(1)), request.json());
     } else if (action.matches() && "GET".equals(request.method())) {
-      action(exchange, Long.parseLong(action.group(1)));
+      return action(Long.parseLong(action.group(1)));
     } else if (reserved.matches() && "GET".equals(request.method())) {
-      reservedIp(exchange, reserved.group(1));
+      return reservedIp(reserved.group(1));
     } else {
-      notFound(exchange);
+      return notFound();
     }
   }
 
-  private void list(HttpExchange exchange, Request request) throws IOException {
+  private Reply list(Request request) {
     int page = Integer.parseInt(request.query().getOrDefault("page", "1"));
     int perPage = Math.min(200, Integer.parseInt(request.query().getOrDefault("per_page", "20")));
     List<Long> all = new ArrayList<>(droplets.keySet());
@@ -228,25 +227,21 @@ public final class FakeDigitalOceanServer extends JsonApiServer<FakeDigitalOcean
       pages.put("next", base + (page + 1)).put("last", base + last);
     }
     answer.putObject("meta").put("total", all.size());
-    send(exchange, 200, answer, rateLimit());
+    return Reply.of(200, answer, rateLimit());
   }
 
-  private void rename(HttpExchange exchange, long dropletId, String body) throws IOException {
+  private Reply rename(long dropletId, JsonNode request) {
     ObjectNode droplet = droplets.get(dropletId);
     if (droplet == null) {
-      notFound(exchange);
-      return;
+      return notFound();
     }
-    JsonNode request = parse(body);
-    if (request == null || !"rename".equals(request.path("type").asText())) {
-      error(exchange, 422, "unprocessable_entity", "Type is not a valid action type");
-      return;
+    if (!"rename".equals(request.path("type").asText())) {
+      return error(422, "unprocessable_entity", "Type is not a valid action type");
     }
     String name = request.path("name").asText("");
     if (name.isEmpty() || !name.matches("[a-zA-Z0-9.-]+")) {
-      error(exchange, 422, "unprocessable_entity", "Name Only valid hostname characters are allowed. (a-z, A-Z,"
+      return error(422, "unprocessable_entity", "Name Only valid hostname characters are allowed. (a-z, A-Z,"
           + " 0-9, . and -)");
-      return;
     }
     long id = ids.incrementAndGet();
     ObjectNode json = object();
@@ -263,14 +258,13 @@ public final class FakeDigitalOceanServer extends JsonApiServer<FakeDigitalOcean
       }
     };
     actions.put(id, new Action(json, apply, actionPolls, errors));
-    send(exchange, 201, object().set("action", json.deepCopy()), rateLimit());
+    return Reply.of(201, object().set("action", json.deepCopy()), rateLimit());
   }
 
-  private void action(HttpExchange exchange, long id) throws IOException {
+  private Reply action(long id) {
     Action action = actions.get(id);
     if (action == null) {
-      notFound(exchange);
-      return;
+      return notFound();
     }
     synchronized (action) {
       if ("in-progress".equals(action.json.path("status").asText())) {
@@ -284,15 +278,14 @@ public final class FakeDigitalOceanServer extends JsonApiServer<FakeDigitalOcean
               .put("completed_at", Instant.now().toString());
         }
       }
-      send(exchange, 200, object().set("action", action.json.deepCopy()), rateLimit());
+      return Reply.of(200, object().set("action", action.json.deepCopy()), rateLimit());
     }
   }
 
-  private void reservedIp(HttpExchange exchange, String ip) throws IOException {
+  private Reply reservedIp(String ip) {
     Long dropletId = reservedIps.get(ip);
     if (dropletId == null) {
-      notFound(exchange);
-      return;
+      return notFound();
     }
     ObjectNode reserved = object().put("ip", ip);
     reserved.set("region", region());
@@ -305,7 +298,7 @@ public final class FakeDigitalOceanServer extends JsonApiServer<FakeDigitalOcean
       }
     }
     reserved.put("locked", false).put("project_id", "746c6152-2fa2-11ed-92d3-27aaa54e4988");
-    send(exchange, 200, object().set("reserved_ip", reserved), rateLimit());
+    return Reply.of(200, object().set("reserved_ip", reserved), rateLimit());
   }
 
   private static ObjectNode region() {
@@ -314,12 +307,12 @@ public final class FakeDigitalOceanServer extends JsonApiServer<FakeDigitalOcean
     return region;
   }
 
-  private void notFound(HttpExchange exchange) throws IOException {
-    error(exchange, 404, "not_found", "The resource you were accessing could not be found.");
+  private Reply notFound() {
+    return error(404, "not_found", "The resource you were accessing could not be found.");
   }
 
-  private void error(HttpExchange exchange, int status, String id, String message) throws IOException {
-    send(exchange, status, object().put("id", id).put("message", message)
+  private Reply error(int status, String id, String message) {
+    return Reply.of(status, object().put("id", id).put("message", message)
         .put("request_id", java.util.UUID.randomUUID().toString()), rateLimit());
   }
 

@@ -1,16 +1,7 @@
 package dev.mailops.ptr.testing;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,11 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local stand-in for the Amazon EC2 Query API, limited to the Elastic IP calls the AWS provider makes
@@ -39,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * descriptions after the change, then it is applied. A change needs a forward record (registered with
  * {@link #addForwardRecord}) from the name to the IP, else the call fails with InvalidParameterValue.
  */
-public final class FakeEc2Server implements AutoCloseable {
+public final class FakeEc2Server extends FakeHttpServer<FakeEc2Server.Failure> {
 
   public static final String NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
@@ -96,35 +82,18 @@ public final class FakeEc2Server implements AutoCloseable {
     }
   }
 
+  private static final String XML = "text/xml;charset=UTF-8";
+
   private final String accessKeyId;
-  private final String secretAccessKey;
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fake-ec2");
-    t.setDaemon(true);
-    return t;
-  });
-  private final CountDownLatch stopped = new CountDownLatch(1);
   private final Map<String, ElasticIp> byIp = new ConcurrentHashMap<>();
   private final Map<String, String> forwardRecords = new ConcurrentHashMap<>();
-  private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-  private final List<Map<String, String>> requests = Collections.synchronizedList(new ArrayList<>());
-  private final InjectedFailures<Failure> failures = new InjectedFailures<>();
   private volatile int pendingDescribes = 1;
-  private volatile boolean secretSeen;
 
   /** Starts on 127.0.0.1 and an ephemeral port; requests must be signed with {@code accessKeyId}. */
   public FakeEc2Server(String accessKeyId, String secretAccessKey) throws IOException {
+    super("fake-ec2", Failure.STALL);
     this.accessKeyId = accessKeyId;
-    this.secretAccessKey = secretAccessKey;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
-  }
-
-  public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    neverOnWire(secretAccessKey);
   }
 
   public ElasticIp addElasticIp(String publicIp, String allocationId) {
@@ -151,39 +120,13 @@ public final class FakeEc2Server implements AutoCloseable {
     this.pendingDescribes = describes;
   }
 
-  /** The next {@code n} calls, whatever their action, fail with {@code failure}. */
-  public void failNext(int n, Failure failure) {
-    failures.next(n, failure);
-  }
-
-  /** The next call of {@code action} (e.g. ModifyAddressAttribute) fails with {@code failure}. */
-  public void failNextOn(String action, Failure failure) {
-    failures.nextOn(action, failure);
-  }
-
-  /** Forgets every failure not yet used: the fault is over. */
-  public void clearFailures() {
-    failures.clear();
-  }
-
-  public int calls(String action) {
-    AtomicInteger n = calls.get(action);
-    return n == null ? 0 : n.get();
-  }
-
-  public int totalCalls() {
-    return calls.values().stream().mapToInt(AtomicInteger::get).sum();
-  }
-
   /** The decoded form parameters of every request received, oldest first. */
-  public List<Map<String, String>> requests() {
-    synchronized (requests) {
-      return List.copyOf(requests);
-    }
+  public List<Map<String, String>> actions() {
+    return requests().stream().map(FakeEc2Server::params).toList();
   }
 
   public Optional<Map<String, String>> lastRequest(String action) {
-    List<Map<String, String>> all = requests();
+    List<Map<String, String>> all = actions();
     for (int i = all.size() - 1; i >= 0; i--) {
       if (action.equals(all.get(i).get("Action"))) {
         return Optional.of(all.get(i));
@@ -192,91 +135,78 @@ public final class FakeEc2Server implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** True when the secret access key appeared in any header or body received: it never should. */
-  public boolean secretSeen() {
-    return secretSeen;
+  @Override
+  protected String callName(Request request) {
+    return params(request).getOrDefault("Action", "");
   }
 
   @Override
-  public void close() {
-    stopped.countDown();
-    server.stop(0);
-    executor.shutdownNow();
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
-    String requestId = UUID.randomUUID().toString();
-    try (exchange) {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      if (!secretSeen && (body.contains(secretAccessKey)
-          || exchange.getRequestHeaders().values().stream().flatMap(List::stream)
-              .anyMatch(v -> v.contains(secretAccessKey)))) {
-        secretSeen = true;
-      }
-      Map<String, String> params = new LinkedHashMap<>(parseForm(body));
-      String query = exchange.getRequestURI().getRawQuery();
-      if (query != null) {
-        parseForm(query).forEach(params::putIfAbsent);
-      }
-      String action = params.getOrDefault("Action", "");
-      requests.add(Map.copyOf(params));
-      calls.computeIfAbsent(action, a -> new AtomicInteger()).incrementAndGet();
-
-      if (!"POST".equals(exchange.getRequestMethod()) && !"GET".equals(exchange.getRequestMethod())) {
-        error(exchange, 400, "InvalidAction", "Unsupported HTTP method", requestId);
-        return;
-      }
-      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-      if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 ")) {
-        error(exchange, 401, "MissingAuthenticationToken", "The request must contain valid credentials.", requestId);
-        return;
-      }
-      if (!authorization.contains("Credential=" + accessKeyId + "/") || !authorization.contains("Signature=")
-          || exchange.getRequestHeaders().getFirst("X-Amz-Date") == null) {
-        error(exchange, 401, "AuthFailure", "AWS was not able to validate the provided access credentials", requestId);
-        return;
-      }
-      Failure failure = failures.take(action);
-      if (failure == Failure.APPLY_THEN_STALL && "ModifyAddressAttribute".equals(action)) {
-        Optional<ElasticIp> eip = byAllocation(params.get("AllocationId"));
-        String name = params.getOrDefault("DomainName", "").toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
-        if (eip.isPresent() && !name.isEmpty() && eip.get().publicIp.equals(forwardRecords.get(name))) {
-          synchronized (eip.get()) {
-            eip.get().pendingValue = name + ".";
-            eip.get().pendingDescribesLeft = pendingDescribes;
-          }
-        }
-        failure = Failure.STALL;
-      }
-      if (failure == Failure.STALL || failure == Failure.APPLY_THEN_STALL) {
-        stopped.await(5, TimeUnit.MINUTES);
-        return;
-      }
-      if (failure != null) {
-        error(exchange, failure.status, failure.code, failure.message, requestId);
-        return;
-      }
-      if (!"2016-11-15".equals(params.get("Version"))) {
-        error(exchange, 400, "InvalidParameterValue", "Unsupported API version " + params.get("Version"), requestId);
-        return;
-      }
-      switch (action) {
-        case "DescribeAddresses" -> describeAddresses(exchange, params, requestId);
-        case "DescribeAddressesAttribute" -> describeAddressesAttribute(exchange, params, requestId);
-        case "ModifyAddressAttribute" -> modifyAddressAttribute(exchange, params, requestId);
-        case "ResetAddressAttribute" -> resetAddressAttribute(exchange, params, requestId);
-        default -> error(exchange, 400, "InvalidAction", "The action " + action + " is not valid for this web service.",
-            requestId);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      error(exchange, 500, "InternalError", "fake EC2: " + e, requestId);
+  protected Optional<Reply> refuse(Request request) {
+    if (!"POST".equals(request.method()) && !"GET".equals(request.method())) {
+      return Optional.of(error(400, "InvalidAction", "Unsupported HTTP method"));
     }
+    String authorization = request.authorization();
+    if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 ")) {
+      return Optional.of(error(401, "MissingAuthenticationToken", "The request must contain valid credentials."));
+    }
+    if (!authorization.contains("Credential=" + accessKeyId + "/") || !authorization.contains("Signature=")
+        || request.header("X-Amz-Date") == null) {
+      return Optional.of(error(401, "AuthFailure", "AWS was not able to validate the provided access credentials"));
+    }
+    return Optional.empty();
   }
 
-  private void describeAddresses(HttpExchange exchange, Map<String, String> params, String requestId)
-      throws IOException {
+  /** APPLY_THEN_STALL on ModifyAddressAttribute applies the change (as AWS would, pending) before it stalls. */
+  @Override
+  protected boolean stalls(Request request, Failure failure) {
+    if (failure == Failure.APPLY_THEN_STALL && "ModifyAddressAttribute".equals(request.call())) {
+      Map<String, String> params = params(request);
+      Optional<ElasticIp> eip = byAllocation(params.get("AllocationId"));
+      String name = params.getOrDefault("DomainName", "").toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
+      if (eip.isPresent() && !name.isEmpty() && eip.get().publicIp.equals(forwardRecords.get(name))) {
+        synchronized (eip.get()) {
+          eip.get().pendingValue = name + ".";
+          eip.get().pendingDescribesLeft = pendingDescribes;
+        }
+      }
+    }
+    return failure == Failure.STALL || failure == Failure.APPLY_THEN_STALL;
+  }
+
+  @Override
+  protected Reply failure(Failure failure) {
+    return error(failure.status, failure.code, failure.message);
+  }
+
+  @Override
+  protected Reply answer(Request request) {
+    Map<String, String> params = params(request);
+    if (!"2016-11-15".equals(params.get("Version"))) {
+      return error(400, "InvalidParameterValue", "Unsupported API version " + params.get("Version"));
+    }
+    String action = request.call();
+    return switch (action) {
+      case "DescribeAddresses" -> describeAddresses(params);
+      case "DescribeAddressesAttribute" -> describeAddressesAttribute(params);
+      case "ModifyAddressAttribute" -> modifyAddressAttribute(params);
+      case "ResetAddressAttribute" -> resetAddressAttribute(params);
+      default -> error(400, "InvalidAction", "The action " + action + " is not valid for this web service.");
+    };
+  }
+
+  @Override
+  protected Reply broken(Exception e) {
+    return error(500, "InternalError", "fake EC2: " + e);
+  }
+
+  /** The form parameters of the body, then of the query. */
+  private static Map<String, String> params(Request request) {
+    Map<String, String> params = new LinkedHashMap<>(parseQuery(request.body()));
+    request.query().forEach(params::putIfAbsent);
+    return params;
+  }
+
+  private Reply describeAddresses(Map<String, String> params) {
     List<String> wanted = list(params, "PublicIp");
     List<ElasticIp> found = new ArrayList<>();
     if (wanted.isEmpty()) {
@@ -285,8 +215,7 @@ public final class FakeEc2Server implements AutoCloseable {
       for (String ip : wanted) {
         ElasticIp eip = byIp.get(ip);
         if (eip == null) {
-          error(exchange, 400, "InvalidAddress.NotFound", "Address '" + ip + "' not found.", requestId);
-          return;
+          return error(400, "InvalidAddress.NotFound", "Address '" + ip + "' not found.");
         }
         found.add(eip);
       }
@@ -299,24 +228,20 @@ public final class FakeEc2Server implements AutoCloseable {
           .append("</item>");
     }
     xml.append("</addressesSet>");
-    ok(exchange, "DescribeAddressesResponse", requestId, xml.toString());
+    return ok("DescribeAddressesResponse", xml.toString());
   }
 
-  private void describeAddressesAttribute(HttpExchange exchange, Map<String, String> params, String requestId)
-      throws IOException {
+  private Reply describeAddressesAttribute(Map<String, String> params) {
     if (!"domain-name".equals(params.get("Attribute"))) {
-      error(exchange, 400, "InvalidParameterValue", "Value (" + params.get("Attribute")
-          + ") for parameter attribute is invalid.", requestId);
-      return;
+      return error(400, "InvalidParameterValue", "Value (" + params.get("Attribute")
+          + ") for parameter attribute is invalid.");
     }
     List<String> ids = list(params, "AllocationId");
     List<ElasticIp> selected = new ArrayList<>();
     for (String id : ids) {
       Optional<ElasticIp> eip = byAllocation(id);
       if (eip.isEmpty()) {
-        error(exchange, 400, "InvalidAllocationID.NotFound", "The allocation ID '" + id + "' does not exist",
-            requestId);
-        return;
+        return error(400, "InvalidAllocationID.NotFound", "The allocation ID '" + id + "' does not exist");
       }
       selected.add(eip.get());
     }
@@ -342,56 +267,48 @@ public final class FakeEc2Server implements AutoCloseable {
       }
     }
     xml.append("</addressSet>");
-    ok(exchange, "DescribeAddressesAttributeResponse", requestId, xml.toString());
+    return ok("DescribeAddressesAttributeResponse", xml.toString());
   }
 
-  private void modifyAddressAttribute(HttpExchange exchange, Map<String, String> params, String requestId)
-      throws IOException {
+  private Reply modifyAddressAttribute(Map<String, String> params) {
     Optional<ElasticIp> found = byAllocation(params.get("AllocationId"));
     if (found.isEmpty()) {
-      error(exchange, 400, "InvalidAllocationID.NotFound", "The allocation ID '" + params.get("AllocationId")
-          + "' does not exist", requestId);
-      return;
+      return error(400, "InvalidAllocationID.NotFound", "The allocation ID '" + params.get("AllocationId")
+          + "' does not exist");
     }
     ElasticIp eip = found.get();
     String domainName = params.getOrDefault("DomainName", "");
     String name = domainName.toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
     if (name.isEmpty()) {
-      error(exchange, 400, "MissingParameter", "The request must contain the parameter domainName", requestId);
-      return;
+      return error(400, "MissingParameter", "The request must contain the parameter domainName");
     }
     if (!eip.publicIp.equals(forwardRecords.get(name))) {
       // Wording approximated: AWS refuses a PTR whose name does not resolve to the Elastic IP.
-      error(exchange, 400, "InvalidParameterValue", "The forward DNS record of " + name + " does not resolve to "
-          + eip.publicIp + ". Create an A record for " + name + " pointing to " + eip.publicIp + " and try again.",
-          requestId);
-      return;
+      return error(400, "InvalidParameterValue", "The forward DNS record of " + name + " does not resolve to "
+          + eip.publicIp + ". Create an A record for " + name + " pointing to " + eip.publicIp + " and try again.");
     }
     synchronized (eip) {
       eip.pendingValue = name + ".";
       eip.pendingDescribesLeft = pendingDescribes;
-      ok(exchange, "ModifyAddressAttributeResponse", requestId, "<address>" + attribute(eip) + "</address>");
+      return ok("ModifyAddressAttributeResponse", "<address>" + attribute(eip) + "</address>");
     }
   }
 
-  private void resetAddressAttribute(HttpExchange exchange, Map<String, String> params, String requestId)
-      throws IOException {
+  private Reply resetAddressAttribute(Map<String, String> params) {
     Optional<ElasticIp> found = byAllocation(params.get("AllocationId"));
     if (found.isEmpty()) {
-      error(exchange, 400, "InvalidAllocationID.NotFound", "The allocation ID '" + params.get("AllocationId")
-          + "' does not exist", requestId);
-      return;
+      return error(400, "InvalidAllocationID.NotFound", "The allocation ID '" + params.get("AllocationId")
+          + "' does not exist");
     }
     if (!"domain-name".equals(params.get("Attribute"))) {
-      error(exchange, 400, "InvalidParameterValue", "Value (" + params.get("Attribute")
-          + ") for parameter attribute is invalid.", requestId);
-      return;
+      return error(400, "InvalidParameterValue", "Value (" + params.get("Attribute")
+          + ") for parameter attribute is invalid.");
     }
     ElasticIp eip = found.get();
     synchronized (eip) {
       eip.pendingValue = eip.defaultPtr;
       eip.pendingDescribesLeft = pendingDescribes;
-      ok(exchange, "ResetAddressAttributeResponse", requestId, "<address>" + attribute(eip) + "</address>");
+      return ok("ResetAddressAttributeResponse", "<address>" + attribute(eip) + "</address>");
     }
   }
 
@@ -420,41 +337,17 @@ public final class FakeEc2Server implements AutoCloseable {
     return values;
   }
 
-  private static Map<String, String> parseForm(String form) {
-    Map<String, String> params = new LinkedHashMap<>();
-    for (String pair : form.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      params.put(key, value);
-    }
-    return params;
-  }
-
-  private static void ok(HttpExchange exchange, String element, String requestId, String content) throws IOException {
+  private static Reply ok(String element, String content) {
     String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + element + " xmlns=\"" + NAMESPACE + "\">"
-        + "<requestId>" + requestId + "</requestId>" + content + "</" + element + ">";
-    send(exchange, 200, xml);
+        + "<requestId>" + UUID.randomUUID() + "</requestId>" + content + "</" + element + ">";
+    return Reply.raw(200, XML, xml);
   }
 
-  private static void error(HttpExchange exchange, int status, String code, String message, String requestId)
-      throws IOException {
+  private static Reply error(int status, String code, String message) {
     String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + code
-        + "</Code><Message>" + escape(message) + "</Message></Error></Errors><RequestID>" + requestId
+        + "</Code><Message>" + escape(message) + "</Message></Error></Errors><RequestID>" + UUID.randomUUID()
         + "</RequestID></Response>";
-    send(exchange, status, xml);
-  }
-
-  private static void send(HttpExchange exchange, int status, String xml) throws IOException {
-    byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/xml;charset=UTF-8");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    return Reply.raw(status, XML, xml);
   }
 
   private static String escape(String s) {

@@ -130,7 +130,7 @@ public final class FakeHetznerServer extends FakeHosterServer {
   }
 
   @Override
-  protected Optional<Reply> authenticate(Request request) {
+  protected Optional<Reply> refuse(Request request) {
     String auth = request.header("Authorization");
     if (auth == null || !auth.equals("Bearer " + token)) {
       return Optional.of(error(401, "unauthorized", "unable to authenticate"));
@@ -153,7 +153,7 @@ public final class FakeHetznerServer extends FakeHosterServer {
   }
 
   @Override
-  protected Reply route(Request request) {
+  protected Reply answer(Request request) {
     List<String> s = request.segments("/v1");
     if (request.method().equals("GET") && s.size() == 1 && List.of("primary_ips", "floating_ips", "load_balancers")
         .contains(s.get(0))) {
@@ -205,11 +205,11 @@ public final class FakeHetznerServer extends FakeHosterServer {
     if (r == null) {
       return error(404, "not_found", collection.replaceAll("s$", "") + " with ID '" + id + "' not found");
     }
-    String ip = request.body().path("ip").asText("");
-    if (!request.body().has("dns_ptr")) {
+    String ip = request.json().path("ip").asText("");
+    if (!request.json().has("dns_ptr")) {
       return invalidInput("dns_ptr", "Missing data for required field.");
     }
-    String value = request.body().path("dns_ptr").isNull() ? null : request.body().path("dns_ptr").asText();
+    String value = request.json().path("dns_ptr").isNull() ? null : request.json().path("dns_ptr").asText();
     InetAddress address;
     try {
       address = IpAddresses.parse(ip);

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Linode API v4 (https://techdocs.akamai.com/linode-api/reference) as far as reverse DNS goes:
@@ -80,7 +79,7 @@ public final class FakeLinodeServer extends FakeHosterServer {
   }
 
   @Override
-  protected Optional<Reply> authenticate(Request request) {
+  protected Optional<Reply> refuse(Request request) {
     String auth = request.header("Authorization");
     return auth != null && auth.equals("Bearer " + token) ? Optional.empty()
         : Optional.of(error(401, null, "Invalid Token"));
@@ -100,7 +99,7 @@ public final class FakeLinodeServer extends FakeHosterServer {
   }
 
   @Override
-  protected Reply route(Request request) {
+  protected Reply answer(Request request) {
     List<String> s = request.segments("/v4");
     if (s.size() == 2 && s.get(0).equals("networking") && s.get(1).equals("ips") && request.method().equals("GET")) {
       int page = Integer.parseInt(request.query().getOrDefault("page", "1"));
@@ -133,10 +132,10 @@ public final class FakeLinodeServer extends FakeHosterServer {
       return error(405, null, "Method Not Allowed");
     }
     wrote(address);
-    if (!request.body().has("rdns")) {
+    if (!request.json().has("rdns")) {
       return Reply.of(200, object);
     }
-    String rdns = request.body().path("rdns").isNull() ? null : request.body().path("rdns").asText();
+    String rdns = request.json().path("rdns").isNull() ? null : request.json().path("rdns").asText();
     if (rdns != null && !forwardResolves(rdns, address)) {
       return error(400, "rdns", "No match was found for '" + rdns + "'. Reverse DNS must have a matching forward"
           + " entry.");

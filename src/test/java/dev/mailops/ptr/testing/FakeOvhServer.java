@@ -3,8 +3,6 @@ package dev.mailops.ptr.testing;
 import dev.mailops.ptr.api.ReverseDnsProviderSpec;
 import dev.mailops.ptr.verify.IpAddresses;
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -12,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The OVHcloud API (https://api.ovh.com/console, /1.0) as far as reverse DNS goes: {@code GET /1.0/auth/time},
@@ -91,7 +88,7 @@ public final class FakeOvhServer extends FakeHosterServer {
   }
 
   @Override
-  protected Optional<Reply> authenticate(Request request) {
+  protected Optional<Reply> refuse(Request request) {
     if (!applicationKey.equals(request.header("X-Ovh-Application"))) {
       return Optional.of(credentialError(403, "INVALID_KEY", "Invalid application key"));
     }
@@ -111,7 +108,7 @@ public final class FakeOvhServer extends FakeHosterServer {
       return Optional.of(credentialError(400, "QUERY_TIME_OUT", "Query out of time"));
     }
     String expected = "$1$" + sha1(applicationSecret + "+" + consumerKey + "+" + request.method() + "+" + origin()
-        + request.target() + "+" + request.rawBody() + "+" + timestamp);
+        + request.target() + "+" + request.body() + "+" + timestamp);
     return expected.equals(signature) ? Optional.empty()
         : Optional.of(credentialError(400, "INVALID_SIGNATURE", "Invalid signature"));
   }
@@ -130,7 +127,7 @@ public final class FakeOvhServer extends FakeHosterServer {
   }
 
   @Override
-  protected Reply route(Request request) {
+  protected Reply answer(Request request) {
     List<String> s = request.segments("/1.0");
     String method = request.method();
     if (s.equals(List.of("auth", "time")) && method.equals("GET")) {
@@ -148,8 +145,8 @@ public final class FakeOvhServer extends FakeHosterServer {
       return notFound("The requested object (ip = " + s.get(1) + ") does not exist");
     }
     if (s.size() == 3 && method.equals("POST")) {
-      String ip = request.body().path("ipReverse").asText("");
-      String reverse = request.body().path("reverse").asText("");
+      String ip = request.json().path("ipReverse").asText("");
+      String reverse = request.json().path("reverse").asText("");
       if (!contains(s.get(1), ip)) {
         return Reply.of(400, map("class", "Client::BadRequest", "message", "Invalid IP: " + ip + " is not in "
             + s.get(1)));

@@ -1,7 +1,6 @@
 package dev.mailops.ptr.testing;
 
 import dev.mailops.ptr.api.ReverseDnsProviderSpec;
-import dev.mailops.ptr.verify.IpAddresses;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Scaleway Instance API (https://www.scaleway.com/en/developers/api/instance/) as far as flexible IP reverse DNS
@@ -89,7 +86,7 @@ public final class FakeScalewayServer extends FakeHosterServer {
   }
 
   @Override
-  protected Optional<Reply> authenticate(Request request) {
+  protected Optional<Reply> refuse(Request request) {
     return secretKey.equals(request.header("X-Auth-Token")) ? Optional.empty()
         : Optional.of(Reply.of(401, map("message", "authentication is denied", "method", "api_key",
             "reason", "invalid_argument", "type", "denied_authentication")));
@@ -111,7 +108,7 @@ public final class FakeScalewayServer extends FakeHosterServer {
   }
 
   @Override
-  protected Reply route(Request request) {
+  protected Reply answer(Request request) {
     List<String> s = request.segments("");
     if (s.size() < 5 || !s.get(0).equals("instance") || !s.get(1).equals("v1") || !s.get(2).equals("zones")
         || !s.get(4).equals("ips")) {
@@ -140,8 +137,8 @@ public final class FakeScalewayServer extends FakeHosterServer {
       }
       String address = (String) object.get("address");
       wrote(address);
-      if (request.body().has("reverse")) {
-        String reverse = request.body().path("reverse").isNull() ? null : request.body().path("reverse").asText();
+      if (request.json().has("reverse")) {
+        String reverse = request.json().path("reverse").isNull() ? null : request.json().path("reverse").asText();
         if (reverse != null && !reverse.isEmpty() && !forwardResolves(reverse, address)) {
           return Reply.of(400, map("message", "invalid argument(s)", "type", "invalid_arguments", "details",
               List.of(map("argument_name", "reverse", "reason", "constraint", "help_message",

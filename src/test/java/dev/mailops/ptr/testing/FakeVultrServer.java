@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Vultr API v2 (https://www.vultr.com/api/) as far as reverse DNS goes: {@code GET /v2/instances} with cursor
@@ -94,7 +93,7 @@ public final class FakeVultrServer extends FakeHosterServer {
   }
 
   @Override
-  protected Optional<Reply> authenticate(Request request) {
+  protected Optional<Reply> refuse(Request request) {
     String auth = request.header("Authorization");
     return auth != null && auth.equals("Bearer " + token) ? Optional.empty()
         : Optional.of(error(401, "Invalid API token."));
@@ -114,7 +113,7 @@ public final class FakeVultrServer extends FakeHosterServer {
   }
 
   @Override
-  protected Reply route(Request request) {
+  protected Reply answer(Request request) {
     List<String> s = request.segments("/v2");
     if (s.isEmpty() || !s.get(0).equals("instances")) {
       return error(404, "Invalid API path.");
@@ -144,8 +143,8 @@ public final class FakeVultrServer extends FakeHosterServer {
       return Reply.of(200, map("reverse_ipv6s", reverses));
     }
     if (method.equals("POST") && (rest.equals("ipv4/reverse") || rest.equals("ipv6/reverse"))) {
-      String ip = request.body().path("ip").asText("");
-      String reverse = request.body().path("reverse").asText("");
+      String ip = request.json().path("ip").asText("");
+      String reverse = request.json().path("reverse").asText("");
       if (!holds(instance, ip, rest.startsWith("ipv6"))) {
         return error(400, "Invalid IP address.");
       }
@@ -157,7 +156,7 @@ public final class FakeVultrServer extends FakeHosterServer {
       return Reply.noContent();
     }
     if (method.equals("POST") && rest.equals("ipv4/reverse/default")) {
-      String ip = request.body().path("ip").asText("");
+      String ip = request.json().path("ip").asText("");
       if (!holds(instance, ip, false)) {
         return error(400, "Invalid IP address.");
       }

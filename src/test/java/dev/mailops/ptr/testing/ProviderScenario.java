@@ -9,6 +9,11 @@ import dev.mailops.ptr.operator.OperatorSettings;
 import dev.mailops.ptr.operator.ShippedProviders;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,6 +76,17 @@ public final class ProviderScenario implements AutoCloseable {
     operator = RunningOperator.withProviders(api, settings, ShippedProviders.all(Duration.ofMillis(500)));
   }
 
+  /** The operator's Prometheus metrics text. */
+  public String metrics() throws IOException, InterruptedException {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + operator.healthPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** Everything a user could see: statuses, Events, providers, the operator's logs and metrics. */
+  public String everythingUsersSee() throws IOException, InterruptedException {
+    return checks.everythingUsersSee(mailNs, otherNs, operatorNs) + metrics();
+  }
+
   /** Closed (after the operator stopped) when this scenario is. */
   public <T extends AutoCloseable> T closeAfter(T server) {
     closeAfter.add(server);
@@ -98,26 +114,75 @@ public final class ProviderScenario implements AutoCloseable {
   }
 
   /**
-   * One provider fault for {@link #assertBoundedRetries}: the SendingIp's name in the mail namespace, what its
-   * ProviderSynced message must say, how to count the provider calls it causes, how to start and end the fault.
+   * Checks a fenced provider (allowed for one CIDR and namespaces labelled team=mail): a SendingIp outside the CIDR
+   * in the mail namespace and one inside it in the other namespace both become ProviderNotAllowed, naming the rule,
+   * and its server gets no call after the probe.
+   *
+   * @param calls the calls its server got so far
    */
-  public record Fault(String sendingIp, String expected, IntSupplier calls, Runnable inject, Runnable clear) {}
+  public void assertRefusedWithoutCalls(String provider, IntSupplier calls, String outsideIp, String insideIp) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> checks.providerReady(provider).isPresent());
+    int callsAfterProbe = calls.getAsInt();
+
+    dns.a("out.example.com", outsideIp);
+    dns.a("in.example.com", insideIp);
+    sendingIp(mailNs, "outside-cidr", outsideIp, "out.example.com", provider, null);
+    sendingIp(otherNs, "unselected-ns", insideIp, "in.example.com", provider, null);
+    for (String[] sip : new String[][] {{mailNs, "outside-cidr", "allowedCidrs"},
+        {otherNs, "unselected-ns", "namespaceSelector"}}) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> checks.statusReason(sip[0], sip[1], "ProviderSynced")
+          .equals(Optional.of("False/ProviderNotAllowed")));
+      assertThat(checks.condition(sip[0], sip[1], "ProviderSynced").orElseThrow().getMessage()).contains(sip[2])
+          .contains("no provider call is made");
+    }
+    // the reconcile that wrote the refusal made its decision before any provider call
+    assertThat(calls.getAsInt()).isEqualTo(callsAfterProbe);
+  }
+
+  /** {@code kubectl get reversednsproviders} shows the provider Ready once its probe passed. */
+  public void assertKubectlShowsReady(String provider, String type) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> checks.providerReady(provider).map(c -> c.getStatus())
+        .equals(Optional.of("True")));
+    assertThat(api.kubectl("get", "reversednsproviders", provider))
+        .containsPattern(provider + "\\s+" + type + "\\s+True\\s+Ready");
+  }
+
+  /** No credential in anything a user can see (statuses, Events, providers, logs, metrics); logs were captured. */
+  public void assertNowhereUsersSee(String... credentials) throws IOException, InterruptedException {
+    String seen = everythingUsersSee();
+    for (String credential : credentials) {
+      assertThat(seen).doesNotContain(credential);
+    }
+    assertThat(checks.logText()).isNotEmpty();
+  }
 
   /**
-   * Injects every fault, runs {@code createSendingIps}, and checks that each SendingIp becomes
-   * {@code ProviderError} with the expected text and a retry time, and that in {@code window} from then its provider
-   * got at least two and at most {@link ProviderChecks#maxAttempts} calls (every attempt fails at its first call,
-   * so calls are attempts); then clears the faults.
+   * One provider fault for {@link #assertBoundedRetries}: the SendingIp's name in the mail namespace (its hostname is
+   * that name under example.com), its IP and provider, what its ProviderSynced message must say, how to count the
+   * provider calls it causes, how to start and end the fault.
    */
-  public void assertBoundedRetries(List<Fault> faults, Duration window, Runnable createSendingIps)
-      throws InterruptedException {
+  public record Fault(String sendingIp, String ip, String provider, String expected, IntSupplier calls,
+      Runnable inject, Runnable clear) {}
+
+  /**
+   * Waits until every fault's provider passed its probe (credentials cached before the fault starts), injects every
+   * fault, creates the SendingIps, and checks that each becomes {@code ProviderError} with the expected text and a
+   * retry time, and that in {@code window} from then its provider got at least two and at most
+   * {@link ProviderChecks#maxAttempts} calls (every attempt fails at its first call, so calls are attempts); then
+   * clears the faults.
+   */
+  public void assertBoundedRetries(List<Fault> faults, Duration window) throws InterruptedException {
+    for (Fault f : faults) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> checks.providerReady(f.provider())
+          .map(c -> c.getStatus()).equals(Optional.of("True")));
+    }
     Map<Fault, Integer> before = new HashMap<>();
     for (Fault f : faults) {
       before.put(f, f.calls().getAsInt());
       f.inject().run();
     }
     Instant start = Instant.now();
-    createSendingIps.run();
+    faults.forEach(f -> sendingIp(mailNs, f.sendingIp(), f.ip(), f.sendingIp() + ".example.com", f.provider(), null));
     for (Fault f : faults) {
       await().atMost(Duration.ofSeconds(60)).until(() -> checks.statusReason(mailNs, f.sendingIp(), "ProviderSynced")
           .equals(Optional.of("False/ProviderError")));

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
+import dev.mailops.ptr.provider.Polls;
 import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
-import dev.mailops.ptr.provider.rest.JsonHttp;
+import dev.mailops.ptr.provider.http.JsonApi;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,18 +34,21 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AzurePtrProvider implements PtrProvider {
   public static final String API_VERSION = "2024-05-01";
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-  static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
-  static final int DEFAULT_MAX_POLLS = 5;
   private static final String PERMISSIONS = "Microsoft.Network/publicIPAddresses/read and"
       + " Microsoft.Network/publicIPAddresses/write";
 
   private record PublicIp(String id, String name, JsonNode resource) {
     Optional<String> reverseFqdn() {
-      return JsonHttp.hostname(resource.path("properties").path("dnsSettings").path("reverseFqdn").asText(null));
+      return dnsName("reverseFqdn");
     }
 
     Optional<String> fqdn() {
-      return JsonHttp.hostname(resource.path("properties").path("dnsSettings").path("fqdn").asText(null));
+      return dnsName("fqdn");
+    }
+
+    private Optional<String> dnsName(String field) {
+      return Optional.ofNullable(JsonApi.hostname(JsonApi.text(resource.path("properties").path("dnsSettings"),
+          field)));
     }
   }
 
@@ -55,23 +58,26 @@ public final class AzurePtrProvider implements PtrProvider {
   private enum OperationStatus { IN_PROGRESS, SUCCEEDED, FAILED }
 
   private final AzureSettings settings;
-  private final JsonHttp http;
+  private final JsonApi arm;
   private final EntraTokens tokens;
-  private final Duration pollInterval;
-  private final int maxPolls;
+  private final Polls polls;
   private final Map<InetAddress, Pending> pending = new ConcurrentHashMap<>();
 
   public AzurePtrProvider(AzureSettings settings) {
-    this(settings, DEFAULT_POLL_INTERVAL, DEFAULT_MAX_POLLS);
+    this(settings, Polls.DEFAULT);
   }
 
   /** For tests: how long between and how many polls of an operation before it is reported pending. */
-  AzurePtrProvider(AzureSettings settings, Duration pollInterval, int maxPolls) {
+  AzurePtrProvider(AzureSettings settings, Polls polls) {
     this.settings = settings;
-    this.http = new JsonHttp(CALL_TIMEOUT);
-    this.tokens = new EntraTokens(settings, http, Clock.systemUTC());
-    this.pollInterval = pollInterval;
-    this.maxPolls = maxPolls;
+    List<String> secrets = settings.credentials() instanceof AzureSettings.ServicePrincipal sp
+        ? List.of(sp.clientSecret()) : List.of();
+    this.tokens = new EntraTokens(settings, new JsonApi("Microsoft Entra ID", settings.authorityHost(), CALL_TIMEOUT,
+        JsonApi.NO_CREDENTIALS, EntraTokens::errorText, secrets), Clock.systemUTC());
+    this.arm = new JsonApi("Azure", settings.endpoint(), CALL_TIMEOUT,
+        (request, method, uri, body) -> request.header("Authorization", "Bearer " + tokens.token()),
+        body -> null, secrets); // classify reads Resource Manager's error codes itself
+    this.polls = polls;
   }
 
   @Override
@@ -84,7 +90,7 @@ public final class AzurePtrProvider implements PtrProvider {
     requireIpv4(ip);
     Pending change = pending.get(ip);
     if (change != null) {
-      JsonHttp.Response answer = poll(ip, change);
+      JsonApi.Response answer = poll(ip, change);
       OperationStatus status = status(change, answer);
       if (status == OperationStatus.IN_PROGRESS) {
         return PtrRecord.pending(change.value());
@@ -100,8 +106,8 @@ public final class AzurePtrProvider implements PtrProvider {
   @Override
   public PtrRecord set(InetAddress ip, String hostname) throws ProviderException {
     requireIpv4(ip);
-    String name = JsonHttp.hostname(hostname).orElseThrow(() -> new ProviderException(Kind.REJECTED,
-        "empty hostname"));
+    String name = Optional.ofNullable(JsonApi.hostname(hostname)).orElseThrow(() -> new ProviderException(
+        Kind.REJECTED, "empty hostname"));
     return put(ip, find(ip), name);
   }
 
@@ -119,7 +125,7 @@ public final class AzurePtrProvider implements PtrProvider {
   @Override
   public void probe() throws ProviderException {
     URI first = scopes().get(0);
-    JsonHttp.Response answer = arm("publicIPAddresses list", null, null, http.request(first).GET());
+    JsonApi.Response answer = arm("GET", first, null);
     if (!answer.ok()) {
       throw classify("publicIPAddresses list", null, null, answer, null);
     }
@@ -133,8 +139,7 @@ public final class AzurePtrProvider implements PtrProvider {
     dns.put("reverseFqdn", name == null ? "" : name + ".");
     URI uri = URI.create(settings.endpoint() + pip.id() + "?api-version=" + API_VERSION);
     String what = "publicIPAddresses PUT of " + pip.name();
-    JsonHttp.Response answer = arm(what, ip, name, http.request(uri).header("Content-Type", "application/json")
-        .PUT(JsonHttp.body(body)));
+    JsonApi.Response answer = arm("PUT", uri, body);
     if (!answer.ok()) {
       throw classify(what, ip, name, answer, pip);
     }
@@ -143,9 +148,9 @@ public final class AzurePtrProvider implements PtrProvider {
       return PtrRecord.applied(name);
     }
     Duration wait = retryAfter(answer);
-    for (int poll = 0; poll < maxPolls; poll++) {
-      sleep(wait);
-      JsonHttp.Response status = poll(ip, change.get());
+    for (int poll = 0; poll < polls.max(); poll++) {
+      polls.pause(wait, "an Azure operation");
+      JsonApi.Response status = poll(ip, change.get());
       switch (status(change.get(), status)) {
         case SUCCEEDED -> {
           pending.remove(ip);
@@ -163,22 +168,18 @@ public final class AzurePtrProvider implements PtrProvider {
   }
 
   /** Where to follow the PUT: Azure-AsyncOperation first, else Location; empty when it finished synchronously. */
-  private Optional<Pending> pollTarget(JsonHttp.Response answer, String value) throws ProviderException {
+  private Optional<Pending> pollTarget(JsonApi.Response answer, String value) throws ProviderException {
     Optional<String> async = answer.header("Azure-AsyncOperation");
     Optional<String> location = answer.header("Location");
     if (async.isEmpty() && location.isEmpty()) {
       return Optional.empty();
     }
-    URI uri = URI.create(async.orElseGet(location::get));
-    if (!JsonHttp.sameOrigin(settings.endpoint(), uri)) {
-      throw new ProviderException(Kind.UNAVAILABLE, "Azure returned an operation URL outside " + settings.endpoint()
-          + " (" + uri.getHost() + "); not following it with the operator's token");
-    }
+    URI uri = arm.follow(async.orElseGet(location::get), "an operation URL");
     return Optional.of(new Pending(uri, async.isPresent(), value));
   }
 
-  private JsonHttp.Response poll(InetAddress ip, Pending change) throws ProviderException {
-    JsonHttp.Response answer = arm("operation status", ip, change.value(), http.request(change.poll()).GET());
+  private JsonApi.Response poll(InetAddress ip, Pending change) throws ProviderException {
+    JsonApi.Response answer = arm("GET", change.poll(), null);
     if (answer.status() == 429 || answer.status() >= 500 || answer.status() == 401 || answer.status() == 403) {
       throw classify("operation status", ip, change.value(), answer, null);
     }
@@ -189,9 +190,10 @@ public final class AzurePtrProvider implements PtrProvider {
    * Azure-AsyncOperation answers {@code {"status": "InProgress" | "Succeeded" | "Failed" | "Canceled"}}; a Location
    * URL answers 202 while running and 200/204 when done.
    */
-  private static OperationStatus status(Pending change, JsonHttp.Response answer) {
+  private static OperationStatus status(Pending change, JsonApi.Response answer) {
     if (change.asyncOperation()) {
-      String status = JsonHttp.text(answer.body(), "status").orElse(answer.ok() ? "InProgress" : "Failed");
+      String status = Optional.ofNullable(JsonApi.text(answer.body(), "status"))
+          .orElse(answer.ok() ? "InProgress" : "Failed");
       return switch (status) {
         case "Succeeded" -> OperationStatus.SUCCEEDED;
         case "Failed", "Canceled" -> OperationStatus.FAILED;
@@ -204,7 +206,7 @@ public final class AzurePtrProvider implements PtrProvider {
     return answer.ok() ? OperationStatus.SUCCEEDED : OperationStatus.FAILED;
   }
 
-  private ProviderException failed(InetAddress ip, String name, JsonHttp.Response answer) {
+  private ProviderException failed(InetAddress ip, String name, JsonApi.Response answer) {
     return classify("the operation setting reverseFqdn", ip, name, answer, null);
   }
 
@@ -212,7 +214,7 @@ public final class AzurePtrProvider implements PtrProvider {
     String text = ip.getHostAddress();
     for (URI page : scopes()) {
       for (int pages = 0; page != null && pages < 1000; pages++) {
-        JsonHttp.Response answer = arm("publicIPAddresses list", ip, null, http.request(page).GET());
+        JsonApi.Response answer = arm("GET", page, null);
         if (!answer.ok()) {
           throw classify("publicIPAddresses list", ip, null, answer, null);
         }
@@ -232,16 +234,8 @@ public final class AzurePtrProvider implements PtrProvider {
   }
 
   private URI nextLink(JsonNode list) throws ProviderException {
-    Optional<String> next = JsonHttp.text(list, "nextLink").filter(s -> !s.isBlank());
-    if (next.isEmpty()) {
-      return null;
-    }
-    URI uri = URI.create(next.get());
-    if (!JsonHttp.sameOrigin(settings.endpoint(), uri)) {
-      throw new ProviderException(Kind.UNAVAILABLE, "Azure returned a nextLink outside " + settings.endpoint()
-          + "; not following it with the operator's token");
-    }
-    return uri;
+    String next = JsonApi.text(list, "nextLink");
+    return next == null || next.isBlank() ? null : arm.follow(next, "a nextLink");
   }
 
   private List<URI> scopes() {
@@ -258,46 +252,44 @@ public final class AzurePtrProvider implements PtrProvider {
   }
 
   /** One authenticated Resource Manager call; a 401 also drops the cached token. */
-  private JsonHttp.Response arm(String what, InetAddress ip, String name, HttpRequest.Builder request)
-      throws ProviderException {
-    JsonHttp.Response answer = http.send(where(what, ip),
-        request.header("Authorization", "Bearer " + tokens.token()).build());
+  private JsonApi.Response arm(String method, URI uri, Object body) throws ProviderException {
+    JsonApi.Response answer = arm.call(method, uri, body);
     if (answer.status() == 401) {
       tokens.invalidate();
     }
     return answer;
   }
 
-  private ProviderException classify(String what, InetAddress ip, String name, JsonHttp.Response answer,
+  private ProviderException classify(String what, InetAddress ip, String name, JsonApi.Response answer,
       PublicIp pip) {
     JsonNode error = answer.body().path("error");
-    String code = JsonHttp.text(error, "code").orElse("HTTP " + answer.status());
-    String message = JsonHttp.text(error, "message").orElse("");
+    String code = Optional.ofNullable(JsonApi.text(error, "code")).orElse("HTTP " + answer.status());
+    String message = Optional.ofNullable(JsonApi.text(error, "message")).orElse("");
     String said = code + (message.isEmpty() ? "" : ": " + message);
     String prefix = where(what, ip) + " failed: ";
     String ipText = ip == null ? "the IP" : ip.getHostAddress();
     if ("ReverseFqdnDoesNotBelongToSubscription".equals(code)) {
       String own = pip == null ? "" : pip.fqdn().map(f -> ", or a CNAME to the public IP's own name " + f)
           .orElse("");
-      return new ProviderException(Kind.REJECTED, prefix + "Azure accepts the reverse FQDN " + name + " only once it"
+      return new ProviderException(Kind.REJECTED, arm.redact(prefix + "Azure accepts the reverse FQDN " + name + " only once it"
           + " resolves to " + ipText + " (an A record " + name + " -> " + ipText + own + "): create the forward record"
-          + " in public DNS and the operator retries. Azure said: " + said);
+          + " in public DNS and the operator retries. Azure said: " + said));
     }
     if ("DomainNameLabelMissing".equals(code)) {
       String rg = pip == null ? "RG" : resourceGroup(pip.id());
       String pipName = pip == null ? "NAME" : pip.name();
-      return new ProviderException(Kind.REJECTED, prefix + "Azure needs a DNS name label on public IP " + pipName
+      return new ProviderException(Kind.REJECTED, arm.redact(prefix + "Azure needs a DNS name label on public IP " + pipName
           + " before it takes a reverse FQDN, and the operator does not choose one for you: set it with `az network"
-          + " public-ip update -g " + rg + " -n " + pipName + " --dns-name LABEL`. Azure said: " + said);
+          + " public-ip update -g " + rg + " -n " + pipName + " --dns-name LABEL`. Azure said: " + said));
     }
-    Kind kind = JsonHttp.kindOf(answer.status());
+    Kind kind = JsonApi.kindOf(answer.status());
     String advice = switch (kind) {
       case THROTTLED -> answer.header("Retry-After").map(s -> " (Retry-After " + s + "s)").orElse("");
       case AUTHENTICATION -> ". Check the credentials (Secret or workload identity) and that the identity has "
           + PERMISSIONS + " on subscription " + settings.subscriptionId();
       default -> "";
     };
-    return new ProviderException(kind, prefix + said + advice);
+    return new ProviderException(kind, arm.redact(prefix + said + advice));
   }
 
   private String where(String what, InetAddress ip) {
@@ -322,28 +314,9 @@ public final class AzurePtrProvider implements PtrProvider {
     }
   }
 
-  /** Retry-After (seconds) of an answer, bounded by this provider's poll interval so one reconcile stays short. */
-  private Duration retryAfter(JsonHttp.Response answer) {
-    Duration asked = answer.header("Retry-After").flatMap(s -> {
-      try {
-        return Optional.of(Duration.ofSeconds(Long.parseLong(s.strip())));
-      } catch (NumberFormatException e) {
-        return Optional.empty();
-      }
-    }).orElse(pollInterval);
-    return asked.compareTo(pollInterval) > 0 ? pollInterval : asked;
-  }
-
-  private static void sleep(Duration wait) throws ProviderException {
-    if (wait.isZero() || wait.isNegative()) {
-      return;
-    }
-    try {
-      Thread.sleep(wait.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProviderException(Kind.UNAVAILABLE, "interrupted while waiting for an Azure operation", e);
-    }
+  /** How long the operation asks to wait before the next poll (Retry-After), else one poll interval. */
+  private Duration retryAfter(JsonApi.Response answer) {
+    return answer.retryAfterDelay().orElse(polls.interval());
   }
 
   private static String encode(String segment) {

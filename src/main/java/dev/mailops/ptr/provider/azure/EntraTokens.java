@@ -5,11 +5,9 @@ import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.azure.AzureSettings.ServicePrincipal;
 import dev.mailops.ptr.provider.azure.AzureSettings.WorkloadIdentity;
-import dev.mailops.ptr.provider.rest.JsonHttp;
+import dev.mailops.ptr.provider.http.JsonApi;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -17,7 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
 /**
  * Access tokens for Resource Manager from Microsoft Entra ID's v2.0 token endpoint ({@code POST
@@ -29,14 +27,15 @@ final class EntraTokens {
   private static final Duration EARLY = Duration.ofMinutes(5);
 
   private final AzureSettings settings;
-  private final JsonHttp http;
+  private final JsonApi entra;
   private final Clock clock;
   private String token;
   private Instant expires = Instant.MIN;
 
-  EntraTokens(AzureSettings settings, JsonHttp http, Clock clock) {
+  /** @param entra Entra ID at the authority host, without credentials of its own (they go in the form) */
+  EntraTokens(AzureSettings settings, JsonApi entra, Clock clock) {
     this.settings = settings;
-    this.http = http;
+    this.entra = entra;
     this.clock = clock;
   }
 
@@ -61,32 +60,32 @@ final class EntraTokens {
             + " Azure Workload Identity (label azure.workload.identity/use=true on the Pod)?");
       }
     }
-    URI uri = URI.create(settings.authorityHost() + "/" + URLEncoder.encode(settings.credentials().tenantId(),
-        StandardCharsets.UTF_8) + "/oauth2/v2.0/token");
-    String body = form.entrySet().stream()
-        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
     String what = "Microsoft Entra ID token request for client " + settings.credentials().clientId() + " in tenant "
         + settings.credentials().tenantId();
-    JsonHttp.Response response = http.send(what, http.request(uri)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    JsonApi.Response response = entra.postForm("/" + URLEncoder.encode(settings.credentials().tenantId(),
+        StandardCharsets.UTF_8) + "/oauth2/v2.0/token", form);
     JsonNode json = response.body();
-    if (!response.ok() || JsonHttp.text(json, "access_token").isEmpty()) {
+    if (!response.ok() || JsonApi.text(json, "access_token") == null) {
       // error_description is Entra ID's own text (AADSTS code and reason); it never echoes the secret or assertion
-      String error = JsonHttp.text(json, "error").orElse("HTTP " + response.status());
-      String description = JsonHttp.text(json, "error_description").map(d -> d.lines().findFirst().orElse(""))
-          .orElse("");
-      Kind kind = response.status() == 429 || response.status() >= 500 ? JsonHttp.kindOf(response.status())
+      String error = Optional.ofNullable(JsonApi.text(json, "error")).orElse("HTTP " + response.status());
+      String description = entra.errorText(response);
+      Kind kind = response.status() == 429 || response.status() >= 500 ? JsonApi.kindOf(response.status())
           : Kind.AUTHENTICATION;
-      throw new ProviderException(kind, what + " failed: " + error + (description.isEmpty() ? "" : ": " + description)
+      throw new ProviderException(kind, entra.redact(what + " failed: " + error
+          + (description.isEmpty() ? "" : ": " + description)
           + (kind == Kind.AUTHENTICATION ? ". Check tenantId, clientId and clientSecret in the credentials Secret (or"
-              + " the workload identity's federated credential)" : ""));
+              + " the workload identity's federated credential)" : "")));
     }
     token = json.get("access_token").asText();
     long seconds = json.path("expires_in").asLong(3600);
     expires = now.plusSeconds(seconds);
     return token;
+  }
+
+  /** Entra ID's error body: the first line of {@code error_description} (AADSTS code and reason). */
+  static String errorText(JsonNode body) {
+    String description = JsonApi.text(body, "error_description");
+    return description == null ? null : description.lines().findFirst().orElse("");
   }
 
   /** Forgets the token (Resource Manager refused it). */

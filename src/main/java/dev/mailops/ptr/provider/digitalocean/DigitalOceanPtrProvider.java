@@ -4,17 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
-import dev.mailops.ptr.provider.PtrProvider;
+import dev.mailops.ptr.provider.Polls;
 import dev.mailops.ptr.provider.PtrRecord;
-import dev.mailops.ptr.provider.rest.JsonHttp;
+import dev.mailops.ptr.provider.http.JsonApi;
+import dev.mailops.ptr.provider.http.JsonApiPtrProvider;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,47 +27,32 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@code GET /v2/reserved_ips/{ip}} tells which Droplet it is assigned to): {@code UNSUPPORTED}. There is no reset.
  * No client-side retries: the operator backs off by the exception's kind.
  */
-public final class DigitalOceanPtrProvider implements PtrProvider {
-  public static final URI PUBLIC_API = URI.create("https://api.digitalocean.com");
-  static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-  static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
-  static final int DEFAULT_MAX_POLLS = 5;
+public final class DigitalOceanPtrProvider extends JsonApiPtrProvider {
+  static final String PUBLIC_API = "https://api.digitalocean.com";
   private static final int PAGE_SIZE = 200;
 
   /** A Droplet holding the IP: its id and current name. */
   private record Droplet(long id, String name) {
     /** DigitalOcean publishes the name as PTR only when it is a fully qualified domain name. */
     Optional<String> ptr() {
-      return name.contains(".") ? JsonHttp.hostname(name) : Optional.empty();
+      return name.contains(".") ? Optional.ofNullable(JsonApi.hostname(name)) : Optional.empty();
     }
   }
 
   private record Pending(long actionId, String value) {}
 
-  private final URI endpoint;
-  private final String token;
-  private final JsonHttp http;
-  private final Duration pollInterval;
-  private final int maxPolls;
+  private final Polls polls;
   private final Map<InetAddress, Pending> pending = new ConcurrentHashMap<>();
 
-  public DigitalOceanPtrProvider(URI endpoint, String token) {
-    this(endpoint, token, DEFAULT_POLL_INTERVAL, DEFAULT_MAX_POLLS);
+  /** @param api the DigitalOcean API with the account's token, errors read by {@link #errorText} */
+  public DigitalOceanPtrProvider(JsonApi api) {
+    this(api, Polls.DEFAULT);
   }
 
   /** For tests: how long between and how many polls of an action before it is reported pending. */
-  DigitalOceanPtrProvider(URI endpoint, String token, Duration pollInterval, int maxPolls) {
-    String base = (endpoint == null ? PUBLIC_API : endpoint).toString().replaceAll("/+$", "");
-    this.endpoint = URI.create(base);
-    this.token = Objects.requireNonNull(token, "token");
-    this.http = new JsonHttp(CALL_TIMEOUT);
-    this.pollInterval = pollInterval;
-    this.maxPolls = maxPolls;
-  }
-
-  @Override
-  public String type() {
-    return DigitalOceanProviderFactory.TYPE;
+  DigitalOceanPtrProvider(JsonApi api, Polls polls) {
+    super(DigitalOceanProviderFactory.TYPE, api);
+    this.polls = polls;
   }
 
   @Override
@@ -91,18 +74,17 @@ public final class DigitalOceanPtrProvider implements PtrProvider {
 
   @Override
   public PtrRecord set(InetAddress ip, String hostname) throws ProviderException {
-    String name = JsonHttp.hostname(hostname).orElseThrow(() -> new ProviderException(Kind.REJECTED,
-        "empty hostname"));
+    String name = Optional.ofNullable(JsonApi.hostname(hostname)).orElseThrow(() -> new ProviderException(
+        Kind.REJECTED, "empty hostname"));
     Droplet droplet = find(ip);
-    ObjectNode body = JsonHttp.json().createObjectNode().put("type", "rename").put("name", name);
+    ObjectNode body = JsonApi.json().createObjectNode().put("type", "rename").put("name", name);
     String what = "rename of Droplet " + droplet.id();
-    JsonHttp.Response answer = call(what, ip, request("/v2/droplets/" + droplet.id() + "/actions")
-        .header("Content-Type", "application/json").POST(JsonHttp.body(body)));
+    JsonApi.Response answer = call(what, ip, "POST", "/v2/droplets/" + droplet.id() + "/actions", body);
     JsonNode action = answer.body().path("action");
     String sideEffect = "DigitalOcean renamed Droplet " + droplet.id() + " from " + droplet.name() + " to " + name
         + " (its name in the DigitalOcean console); DigitalOcean cannot reset a PTR, deletionPolicy Reset leaves it";
-    for (int poll = 0; "in-progress".equals(action.path("status").asText()) && poll < maxPolls; poll++) {
-      sleep();
+    for (int poll = 0; "in-progress".equals(action.path("status").asText()) && poll < polls.max(); poll++) {
+      polls.pause("a DigitalOcean action");
       action = action(ip, action.path("id").asLong());
     }
     switch (action.path("status").asText()) {
@@ -130,18 +112,17 @@ public final class DigitalOceanPtrProvider implements PtrProvider {
   /** One Droplet of the account: token, reachability and the droplet read scope. */
   @Override
   public void probe() throws ProviderException {
-    call("Droplet list", null, request("/v2/droplets?page=1&per_page=1").GET());
+    call("Droplet list", null, "GET", "/v2/droplets?page=1&per_page=1", null);
   }
 
   private JsonNode action(InetAddress ip, long id) throws ProviderException {
-    return call("action " + id, ip, request("/v2/actions/" + id).GET()).body().path("action");
+    return call("action " + id, ip, "GET", "/v2/actions/" + id, null).body().path("action");
   }
 
   private Droplet find(InetAddress ip) throws ProviderException {
-    URI page = endpoint.resolve("/v2/droplets?page=1&per_page=" + PAGE_SIZE);
+    URI page = URI.create(api.base() + "/v2/droplets?page=1&per_page=" + PAGE_SIZE);
     for (int pages = 0; page != null && pages < 1000; pages++) {
-      JsonNode list = call("Droplet list", ip, http.request(page).header("Authorization", "Bearer " + token).GET())
-          .body();
+      JsonNode list = checked("Droplet list", ip, api.call("GET", page, null)).body();
       for (JsonNode droplet : list.path("droplets")) {
         for (String family : new String[] {"v4", "v6"}) {
           for (JsonNode network : droplet.path("networks").path(family)) {
@@ -157,24 +138,15 @@ public final class DigitalOceanPtrProvider implements PtrProvider {
   }
 
   private URI next(JsonNode list) throws ProviderException {
-    Optional<String> next = JsonHttp.text(list.path("links").path("pages"), "next").filter(s -> !s.isBlank());
-    if (next.isEmpty()) {
-      return null;
-    }
-    URI uri = URI.create(next.get());
-    if (!JsonHttp.sameOrigin(endpoint, uri)) {
-      throw new ProviderException(Kind.UNAVAILABLE, "DigitalOcean returned a next page outside " + endpoint
-          + "; not following it with the operator's token");
-    }
-    return uri;
+    String next = JsonApi.text(list.path("links").path("pages"), "next");
+    return next == null || next.isBlank() ? null : api.follow(next, "a next page");
   }
 
   /** Not a Droplet's own address: a reserved IP (named with its Droplet) or none of the account's. */
   private ProviderException notADroplet(InetAddress ip) throws ProviderException {
     String text = ip.getHostAddress();
     if (ip instanceof Inet4Address) {
-      JsonHttp.Response answer = http.send(where("reserved IP lookup", ip), request("/v2/reserved_ips/" + text)
-          .GET().build());
+      JsonApi.Response answer = api.call("GET", "/v2/reserved_ips/" + text, null);
       if (answer.status() == 429 || answer.status() >= 500) {
         throw classify("reserved IP lookup", ip, answer);
       }
@@ -198,12 +170,13 @@ public final class DigitalOceanPtrProvider implements PtrProvider {
         + " DigitalOcean console");
   }
 
-  private HttpRequest.Builder request(String pathAndQuery) {
-    return http.request(endpoint.resolve(pathAndQuery)).header("Authorization", "Bearer " + token);
+  private JsonApi.Response call(String what, InetAddress ip, String method, String pathAndQuery, Object body)
+      throws ProviderException {
+    return checked(what, ip, api.call(method, pathAndQuery, body));
   }
 
-  private JsonHttp.Response call(String what, InetAddress ip, HttpRequest.Builder request) throws ProviderException {
-    JsonHttp.Response answer = http.send(where(what, ip), request.build());
+  private JsonApi.Response checked(String what, InetAddress ip, JsonApi.Response answer)
+      throws ProviderException {
     if (!answer.ok()) {
       throw classify(what, ip, answer);
     }
@@ -211,18 +184,27 @@ public final class DigitalOceanPtrProvider implements PtrProvider {
   }
 
   /** DigitalOcean errors are {@code {"id": "...", "message": "..."}}; 429 carries ratelimit-reset (epoch seconds). */
-  private ProviderException classify(String what, InetAddress ip, JsonHttp.Response answer) {
-    String id = JsonHttp.text(answer.body(), "id").orElse("HTTP " + answer.status());
-    String message = JsonHttp.text(answer.body(), "message").orElse("");
-    Kind kind = JsonHttp.kindOf(answer.status());
+  private ProviderException classify(String what, InetAddress ip, JsonApi.Response answer) {
+    String said = api.errorText(answer);
+    Kind kind = JsonApi.kindOf(answer.status());
     String advice = switch (kind) {
       case THROTTLED -> " (ratelimit-remaining " + answer.header("ratelimit-remaining").orElse("?")
           + answer.header("ratelimit-reset").map(r -> ", resets at epoch second " + r).orElse("") + ")";
       case AUTHENTICATION -> ". Check the token in the Secret: it needs the droplet read and update scopes";
       default -> "";
     };
-    return new ProviderException(kind, where(what, ip) + " failed: HTTP " + answer.status() + " " + id
-        + (message.isEmpty() ? "" : ": " + message) + advice);
+    return new ProviderException(kind, api.redact(where(what, ip) + " failed: HTTP " + answer.status()
+        + (said.isEmpty() ? "" : " " + said) + advice));
+  }
+
+  /** DigitalOcean's error body: {@code {"id": "...", "message": "..."}}. */
+  static String errorText(JsonNode body) {
+    String id = JsonApi.text(body, "id");
+    String message = JsonApi.text(body, "message");
+    if (id == null || message == null || message.isEmpty()) {
+      return id != null ? id : message;
+    }
+    return id + ": " + message;
   }
 
   private static String where(String what, InetAddress ip) {
@@ -239,23 +221,5 @@ public final class DigitalOceanPtrProvider implements PtrProvider {
     } catch (UnknownHostException e) {
       return null;
     }
-  }
-
-  private void sleep() throws ProviderException {
-    if (pollInterval.isZero()) {
-      return;
-    }
-    try {
-      Thread.sleep(pollInterval.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProviderException(Kind.UNAVAILABLE, "interrupted while waiting for a DigitalOcean action", e);
-    }
-  }
-
-  /** Never shows the token. */
-  @Override
-  public String toString() {
-    return "DigitalOceanPtrProvider[endpoint=" + endpoint + "]";
   }
 }

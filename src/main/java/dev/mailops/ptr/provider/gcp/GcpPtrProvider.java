@@ -22,8 +22,8 @@ import com.google.cloud.compute.v1.ZoneOperationsSettings;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.mailops.ptr.provider.Pause;
 import dev.mailops.ptr.provider.ProviderException;
+import dev.mailops.ptr.provider.Polls;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
@@ -57,8 +57,6 @@ public final class GcpPtrProvider implements PtrProvider {
 
   static final Duration CACHE_TTL = Duration.ofSeconds(60);
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-  static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
-  static final int DEFAULT_MAX_POLLS = 5;
   private static final String COMPUTE_SCOPE = "https://www.googleapis.com/auth/compute";
 
   /** Where an external IP lives. */
@@ -67,8 +65,7 @@ public final class GcpPtrProvider implements PtrProvider {
   private record Pending(String zone, String operation, String value) {}
 
   private final GcpSettings settings;
-  private final Duration pollInterval;
-  private final int maxPolls;
+  private final Polls polls;
   private final Map<InetAddress, Pending> pending = new ConcurrentHashMap<>();
   private InstancesClient instances;
   private ZoneOperationsClient operations;
@@ -79,14 +76,13 @@ public final class GcpPtrProvider implements PtrProvider {
   private final Object reload = new Object();
 
   public GcpPtrProvider(GcpSettings settings) {
-    this(settings, DEFAULT_POLL_INTERVAL, DEFAULT_MAX_POLLS);
+    this(settings, Polls.DEFAULT);
   }
 
   /** For tests: how often and how many times an operation is polled before it is reported pending. */
-  GcpPtrProvider(GcpSettings settings, Duration pollInterval, int maxPolls) {
+  GcpPtrProvider(GcpSettings settings, Polls polls) {
     this.settings = settings;
-    this.pollInterval = pollInterval;
-    this.maxPolls = maxPolls;
+    this.polls = polls;
   }
 
   @Override
@@ -183,8 +179,8 @@ public final class GcpPtrProvider implements PtrProvider {
         .setRequestId(UUID.randomUUID().toString()).build();
     Operation op = call("instances.updateAccessConfig", ip, () -> instances().updateAccessConfigCallable()
         .call(request), name);
-    for (int poll = 0; op.getStatus() != Operation.Status.DONE && poll < maxPolls; poll++) {
-      Pause.sleep(pollInterval, "a GCP operation");
+    for (int poll = 0; op.getStatus() != Operation.Status.DONE && poll < polls.max(); poll++) {
+      polls.pause("a GCP operation");
       String operation = op.getName();
       op = call("zoneOperations.get", ip, () -> operations().get(settings.project(), where.zone(), operation));
     }

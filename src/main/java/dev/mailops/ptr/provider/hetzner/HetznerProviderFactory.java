@@ -12,8 +12,7 @@ public final class HetznerProviderFactory implements PtrProviderFactory {
 
   @Override
   public PtrProvider create(ResolvedProviderConfig config) {
-    String token = config.requireSecret("token");
-    return new HetznerPtrProvider(JsonApi.withBearer("Hetzner Cloud", config.spec().getHetzner().getEndpoint(), PUBLIC_API, token,
-        HetznerPtrProvider::errorText));
+    return new HetznerPtrProvider(JsonApi.withSecretToken(config, "Hetzner Cloud", config.spec().getHetzner()
+        .getEndpoint(), PUBLIC_API, HetznerPtrProvider::errorText));
   }
 }

@@ -3,9 +3,9 @@ package dev.mailops.ptr.provider.hetzner;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
-import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.provider.http.JsonApi;
+import dev.mailops.ptr.provider.http.JsonApiPtrProvider;
 import dev.mailops.ptr.verify.IpAddresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * an action: while it is {@code running} the answer is pending, and reads poll {@code GET /actions/{id}} until it
  * finishes. Hetzner does not check the forward record itself.
  */
-public final class HetznerPtrProvider implements PtrProvider {
+public final class HetznerPtrProvider extends JsonApiPtrProvider {
   private static final String[] COLLECTIONS = {"primary_ips", "floating_ips", "load_balancers"};
   private static final String AUTH_ADVICE = "Check the Secret's token: a Hetzner Cloud API token with Read & Write"
       + " permission in the project that holds the IP";
@@ -31,17 +31,11 @@ public final class HetznerPtrProvider implements PtrProvider {
 
   private record Running(long actionId, String value) {}
 
-  private final JsonApi api;
   /** Actions this provider started and has not yet seen finish, by IP. */
   private final Map<InetAddress, Running> running = new ConcurrentHashMap<>();
 
   public HetznerPtrProvider(JsonApi api) {
-    this.api = api;
-  }
-
-  @Override
-  public String type() {
-    return HetznerProviderFactory.TYPE;
+    super(HetznerProviderFactory.TYPE, api);
   }
 
   @Override
@@ -116,7 +110,7 @@ public final class HetznerPtrProvider implements PtrProvider {
         JsonNode answer = get("/" + collection + "?page=" + page + "&per_page=50", "listing " + collection);
         for (JsonNode item : answer.path(collection)) {
           boolean loadBalancer = "load_balancers".equals(collection);
-          if (loadBalancer ? sameIp(loadBalancerNet(item, ip).path("ip").asText(""), ip) : holds(item, ip)) {
+          if (loadBalancer ? JsonApi.sameIp(loadBalancerNet(item, ip).path("ip").asText(""), ip) : holds(item, ip)) {
             String value = loadBalancer ? JsonApi.text(loadBalancerNet(item, ip), "dns_ptr") : ipPtr(item, ip);
             return new Holder(collection, item.path("id").asLong(), JsonApi.hostname(value));
           }
@@ -133,13 +127,14 @@ public final class HetznerPtrProvider implements PtrProvider {
   /** A Primary or Floating IP: {@code ip} is an IPv4 address or an IPv6 /64. */
   private static boolean holds(JsonNode item, InetAddress ip) {
     String held = item.path("ip").asText("");
-    return ip instanceof Inet6Address ? held.contains("/") && IpAddresses.inCidr(ip, held) : sameIp(held, ip);
+    return ip instanceof Inet6Address ? held.contains("/") && IpAddresses.inCidr(ip, held)
+        : JsonApi.sameIp(held, ip);
   }
 
   /** Its {@code dns_ptr} is a list of {@code {ip, dns_ptr}}; null when the IP has none. */
   private static String ipPtr(JsonNode item, InetAddress ip) {
     for (JsonNode entry : item.path("dns_ptr")) {
-      if (sameIp(entry.path("ip").asText(""), ip)) {
+      if (JsonApi.sameIp(entry.path("ip").asText(""), ip)) {
         return JsonApi.text(entry, "dns_ptr");
       }
     }
@@ -151,14 +146,6 @@ public final class HetznerPtrProvider implements PtrProvider {
     return item.path("public_net").path(ip instanceof Inet6Address ? "ipv6" : "ipv4");
   }
 
-  private static boolean sameIp(String text, InetAddress ip) {
-    try {
-      return !text.isEmpty() && IpAddresses.parse(text).equals(ip);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
   private JsonNode get(String path, String what) throws ProviderException {
     return api.expectOk("GET", path, null, what, AUTH_ADVICE);
   }
@@ -167,10 +154,5 @@ public final class HetznerPtrProvider implements PtrProvider {
   static String errorText(JsonNode body) {
     JsonNode error = body.path("error");
     return error.isObject() ? error.path("code").asText("") + ": " + error.path("message").asText("") : null;
-  }
-
-  @Override
-  public String toString() {
-    return "HetznerPtrProvider[" + api.provider() + "]";
   }
 }

@@ -5,26 +5,40 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
+import dev.mailops.ptr.provider.ResolvedProviderConfig;
+import dev.mailops.ptr.verify.IpAddresses;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * The small part every hoster's JSON API has in common: one JDK HttpClient call with a bound, the status classified
- * into a {@link ProviderException.Kind} (429 throttled with its Retry-After, 5xx and network failures unavailable,
- * 401/403 credentials, other 4xx rejected), the provider's own error text pulled out of the body, and no message
- * ever carrying a credential.
+ * The one client of every provider spoken to as JSON over HTTP (the hosters, Azure Resource Manager and Entra ID,
+ * DigitalOcean): one JDK HttpClient call with a bound and no redirects, credentials added by an
+ * {@link Authenticator} that sees the final request, the status classified into a {@link ProviderException.Kind}
+ * (429 throttled with its Retry-After, 5xx and network failures unavailable, 401/403 credentials, other 4xx
+ * rejected), the provider's own error text pulled out of the body, and no message ever carrying a credential. No
+ * retries of its own: the operator's backoff is the only retry loop.
  */
 public final class JsonApi {
   /** Default bound of one API call (connect, send, read); the operator retries with backoff. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(20);
+  /** For endpoints that take no credentials (a token endpoint that gets them in the form). */
+  public static final Authenticator NO_CREDENTIALS = (request, method, uri, body) -> { };
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Adds the credential headers to one request; sees the final URI and body (OVH signs both). */
@@ -33,10 +47,27 @@ public final class JsonApi {
     void authenticate(HttpRequest.Builder request, String method, URI uri, String body) throws ProviderException;
   }
 
-  /** One answer: status, parsed JSON body (missing node when empty or not JSON), and Retry-After if sent. */
-  public record Response(int status, JsonNode body, Optional<String> retryAfter) {
+  /** One answer: status, parsed JSON body (missing node when empty or not JSON), and its headers. */
+  public record Response(int status, JsonNode body, HttpHeaders headers) {
     public boolean ok() {
       return status >= 200 && status < 300;
+    }
+
+    public Optional<String> header(String name) {
+      return headers.firstValue(name);
+    }
+
+    public Optional<String> retryAfter() {
+      return header("Retry-After");
+    }
+
+    /** Retry-After as a delay, when it is a number of seconds. */
+    public Optional<Duration> retryAfterDelay() {
+      try {
+        return retryAfter().map(s -> Duration.ofSeconds(Long.parseLong(s.strip())));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
     }
   }
 
@@ -57,8 +88,7 @@ public final class JsonApi {
   public JsonApi(String provider, URI base, Duration timeout, Authenticator authenticator,
       Function<JsonNode, String> errorText, List<String> secrets) {
     this.provider = provider;
-    String root = base.toString();
-    this.base = URI.create(root.endsWith("/") ? root.substring(0, root.length() - 1) : root);
+    this.base = URI.create(base.toString().replaceAll("/+$", ""));
     this.timeout = timeout;
     this.authenticator = authenticator;
     this.errorText = errorText;
@@ -74,42 +104,69 @@ public final class JsonApi {
     return provider;
   }
 
-  /** Sends one request and returns whatever status came back; only a network failure or timeout throws. */
+  /** The API root, without trailing slash. */
+  public URI base() {
+    return base;
+  }
+
+  /** Sends one request to a path under the API root; only a network failure or timeout throws. */
   public Response call(String method, String pathAndQuery, Object body) throws ProviderException {
+    return call(method, URI.create(base + pathAndQuery), body);
+  }
+
+  /**
+   * Sends one request to a URI the API handed over (a next page, an operation to poll); it must be on the API's own
+   * origin ({@link #follow}).
+   */
+  public Response call(String method, URI uri, Object body) throws ProviderException {
     String text;
     try {
       text = body == null ? "" : JSON.writeValueAsString(body);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    URI uri = URI.create(base + pathAndQuery);
+    return send(method, uri, body == null ? null : "application/json", text);
+  }
+
+  /** A form POST (OAuth token requests) to a path under the API root. */
+  public Response postForm(String path, Map<String, String> form) throws ProviderException {
+    String text = form.entrySet().stream()
+        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+    return send("POST", URI.create(base + path), "application/x-www-form-urlencoded", text);
+  }
+
+  private Response send(String method, URI uri, String contentType, String text) throws ProviderException {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+        .method(method, contentType == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
     }
     authenticator.authenticate(request, method, uri, text);
     HttpResponse<String> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new ProviderException(Kind.UNAVAILABLE, redact(provider + " " + method + " " + pathOnly(pathAndQuery)
+      throw new ProviderException(Kind.UNAVAILABLE, redact(provider + " " + method + " " + uri.getRawPath()
           + " failed: the API did not answer (" + e.getClass().getSimpleName()
           + (e.getMessage() != null ? ": " + e.getMessage() : "") + ")"), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProviderException(Kind.UNAVAILABLE, provider + " call interrupted", e);
     }
-    JsonNode parsed = MissingNode.getInstance();
-    if (response.body() != null && !response.body().isBlank()) {
-      try {
-        parsed = JSON.readTree(response.body());
-      } catch (IOException e) {
-        parsed = MissingNode.getInstance();
-      }
+    return new Response(response.statusCode(), parse(response.body()), response.headers());
+  }
+
+  private static JsonNode parse(String body) {
+    if (body == null || body.isBlank()) {
+      return MissingNode.getInstance();
     }
-    return new Response(response.statusCode(), parsed, response.headers().firstValue("Retry-After"));
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      return MissingNode.getInstance();
+    }
   }
 
   /** Like {@link #call} but a non-2xx answer throws, classified by {@link #failure}. */
@@ -132,21 +189,54 @@ public final class JsonApi {
     int status = response.status();
     String detail = errorText(response);
     String message = provider + ": " + what + " failed: HTTP " + status + (detail.isEmpty() ? "" : ": " + detail);
-    Kind kind;
-    if (status == 429) {
-      kind = Kind.THROTTLED;
+    Kind kind = kindOf(status);
+    if (kind == Kind.THROTTLED) {
       message += response.retryAfter().map(s -> " (Retry-After " + s + ")").orElse("");
-    } else if (status >= 500) {
-      kind = Kind.UNAVAILABLE;
-    } else if (status == 401 || status == 403) {
-      kind = Kind.AUTHENTICATION;
-      if (authAdvice != null) {
-        message += ". " + authAdvice;
-      }
-    } else {
-      kind = Kind.REJECTED;
+    } else if (kind == Kind.AUTHENTICATION && authAdvice != null) {
+      message += ". " + authAdvice;
     }
     return new ProviderException(kind, redact(message));
+  }
+
+  /**
+   * A provider that resolves the name itself refused it because the forward record is not there (yet): REJECTED,
+   * naming the record to create; the operator retries with backoff.
+   *
+   * @param why how this provider checks, e.g. "Linode looks up the name itself"
+   */
+  public ProviderException forwardRecordMissing(Response response, String hostname, InetAddress ip, String why) {
+    return new ProviderException(Kind.REJECTED, redact(provider + ": " + errorText(response) + ". " + why
+        + ": create the forward record " + hostname + ". " + (ip instanceof Inet4Address ? "A " : "AAAA ")
+        + IpAddresses.format(ip) + " where " + provider + "'s resolvers see it (it may take a while to propagate);"
+        + " retrying"));
+  }
+
+  /** What a change does, for messages: "setting the PTR of 192.0.2.1", or "resetting" when there is no name. */
+  public static String change(InetAddress ip, String hostname) {
+    return (hostname == null ? "resetting" : "setting") + " the PTR of " + IpAddresses.format(ip);
+  }
+
+  /** Whether a provider's IP text (without prefix length) is this address; false for anything not an IP. */
+  public static boolean sameIp(String text, InetAddress ip) {
+    try {
+      return !text.isEmpty() && !text.contains("/") && IpAddresses.parse(text).equals(ip);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The failure kind an HTTP status means on its own: 429 throttled, 5xx unavailable, 401/403 credentials. */
+  public static Kind kindOf(int status) {
+    if (status == 429) {
+      return Kind.THROTTLED;
+    }
+    if (status >= 500) {
+      return Kind.UNAVAILABLE;
+    }
+    if (status == 401 || status == 403) {
+      return Kind.AUTHENTICATION;
+    }
+    return Kind.REJECTED;
   }
 
   /** The provider's own error text of an answer, or empty. */
@@ -166,24 +256,52 @@ public final class JsonApi {
     return m;
   }
 
-  private static String pathOnly(String pathAndQuery) {
-    int q = pathAndQuery.indexOf('?');
-    return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+  /**
+   * A link the API answered with (a next page, an operation to poll), or an UNAVAILABLE failure when it leaves the
+   * API's scheme, host and port: the credentials are only ever sent to the configured endpoint.
+   *
+   * @param what what the link is, e.g. "a nextLink"
+   */
+  public URI follow(String link, String what) throws ProviderException {
+    URI uri = URI.create(link);
+    if (!sameOrigin(base, uri)) {
+      throw new ProviderException(Kind.UNAVAILABLE, provider + " returned " + what + " outside " + base + " ("
+          + uri.getHost() + "); not following it with the operator's credentials");
+    }
+    return uri;
   }
 
-  /** An API with bearer token authentication (Hetzner, Linode, Vultr) at its public root or the test endpoint. */
+  private static boolean sameOrigin(URI base, URI link) {
+    return link.isAbsolute() && Objects.equals(base.getScheme(), link.getScheme())
+        && base.getHost() != null && base.getHost().equalsIgnoreCase(link.getHost())
+        && port(base) == port(link);
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
+
+  /** An API with bearer token authentication at its public root or the test endpoint. */
   public static JsonApi withBearer(String provider, String endpoint, String publicApi, String token,
-      Function<JsonNode, String> errorText) {
-    return new JsonApi(provider, base(endpoint, publicApi), DEFAULT_CALL_TIMEOUT, bearer(token), errorText,
-        List.of(token));
+      Duration timeout, Function<JsonNode, String> errorText) {
+    return new JsonApi(provider, base(endpoint, publicApi), timeout, bearer(token), errorText, List.of(token));
   }
 
-  /** Bearer token authentication (Hetzner, Linode, Vultr). */
+  /**
+   * The API of a provider whose Secret holds one bearer token under key {@code token} (Hetzner, Linode, Vultr,
+   * DigitalOcean), at its public root or the spec's test endpoint.
+   */
+  public static JsonApi withSecretToken(ResolvedProviderConfig config, String provider, String endpoint,
+      String publicApi, Function<JsonNode, String> errorText) {
+    return withBearer(provider, endpoint, publicApi, config.requireSecret("token"), DEFAULT_CALL_TIMEOUT, errorText);
+  }
+
+  /** Bearer token authentication. */
   public static Authenticator bearer(String token) {
     return (request, method, uri, body) -> request.header("Authorization", "Bearer " + token);
   }
 
-  /** A text field of a JSON node, or null when absent or null. */
+  /** A text field of a JSON node, or null when absent, null or not text. */
   public static String text(JsonNode node, String field) {
     JsonNode value = node.path(field);
     return value.isTextual() ? value.asText() : null;
@@ -194,7 +312,7 @@ public final class JsonApi {
     if (raw == null) {
       return null;
     }
-    String n = raw.strip().toLowerCase(java.util.Locale.ROOT);
+    String n = raw.strip().toLowerCase(Locale.ROOT);
     while (n.endsWith(".")) {
       n = n.substring(0, n.length() - 1);
     }
@@ -203,6 +321,6 @@ public final class JsonApi {
 
   /** The URI of the API: the public one, or the test endpoint of the spec. */
   public static URI base(String endpoint, String publicApi) {
-    return dev.mailops.ptr.provider.ResolvedProviderConfig.endpoint(endpoint).orElse(URI.create(publicApi));
+    return ResolvedProviderConfig.endpoint(endpoint).orElse(URI.create(publicApi));
   }
 }

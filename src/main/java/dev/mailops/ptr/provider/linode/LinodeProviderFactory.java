@@ -12,8 +12,7 @@ public final class LinodeProviderFactory implements PtrProviderFactory {
 
   @Override
   public PtrProvider create(ResolvedProviderConfig config) {
-    String token = config.requireSecret("token");
-    return new LinodePtrProvider(JsonApi.withBearer("Linode", config.spec().getLinode().getEndpoint(), PUBLIC_API, token,
-        LinodePtrProvider::errorText));
+    return new LinodePtrProvider(JsonApi.withSecretToken(config, "Linode", config.spec().getLinode()
+        .getEndpoint(), PUBLIC_API, LinodePtrProvider::errorText));
   }
 }

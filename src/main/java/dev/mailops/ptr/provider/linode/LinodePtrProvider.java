@@ -3,11 +3,10 @@ package dev.mailops.ptr.provider.linode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
-import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.provider.http.JsonApi;
+import dev.mailops.ptr.provider.http.JsonApiPtrProvider;
 import dev.mailops.ptr.verify.IpAddresses;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,19 +21,12 @@ import java.util.Map;
  * and answers 400 when it does not resolve to the IP yet ("No match was found ... matching forward entry", "unable
  * to perform a lookup"): that is REJECTED with a message naming the forward record, retried with backoff.
  */
-public final class LinodePtrProvider implements PtrProvider {
+public final class LinodePtrProvider extends JsonApiPtrProvider {
   private static final String AUTH_ADVICE = "Check the Secret's token: a Linode personal access token with the"
       + " IPs scope read/write (or Linodes read/write) on the account that holds the IP";
 
-  private final JsonApi api;
-
   public LinodePtrProvider(JsonApi api) {
-    this.api = api;
-  }
-
-  @Override
-  public String type() {
-    return LinodeProviderFactory.TYPE;
+    super(LinodeProviderFactory.TYPE, api);
   }
 
   @Override
@@ -67,20 +59,15 @@ public final class LinodePtrProvider implements PtrProvider {
   private PtrRecord update(InetAddress ip, String hostname) throws ProviderException {
     Map<String, Object> body = new HashMap<>();
     body.put("rdns", hostname);
-    String ipText = IpAddresses.format(ip);
     JsonApi.Response response = api.call("PUT", path(ip), body);
     if (response.status() == 404) {
       throw notHeld(ip);
     }
     if (response.status() == 400 && hostname != null && forwardRefusal(api.errorText(response))) {
-      throw new ProviderException(Kind.REJECTED, api.redact("Linode: " + api.errorText(response)
-          + ". Linode looks up the name itself: create the forward record " + hostname + ". "
-          + (ip instanceof Inet4Address ? "A " : "AAAA ") + ipText + " where Linode's resolvers see it (it may take"
-          + " a while to propagate); retrying"));
+      throw api.forwardRecordMissing(response, hostname, ip, "Linode looks up the name itself");
     }
     if (!response.ok()) {
-      throw api.failure(response, (hostname == null ? "resetting" : "setting") + " the PTR of " + ipText,
-          AUTH_ADVICE);
+      throw api.failure(response, JsonApi.change(ip, hostname), AUTH_ADVICE);
     }
     return PtrRecord.applied(JsonApi.hostname(JsonApi.text(response.body(), "rdns")));
   }
@@ -107,10 +94,5 @@ public final class LinodePtrProvider implements PtrProvider {
       reasons.add((field != null ? field + ": " : "") + error.path("reason").asText(""));
     }
     return reasons.isEmpty() ? null : String.join("; ", reasons);
-  }
-
-  @Override
-  public String toString() {
-    return "LinodePtrProvider[" + api.provider() + "]";
   }
 }

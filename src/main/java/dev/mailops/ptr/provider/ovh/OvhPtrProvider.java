@@ -7,7 +7,6 @@ import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.provider.http.JsonApi;
 import dev.mailops.ptr.verify.IpAddresses;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -75,9 +74,7 @@ public final class OvhPtrProvider implements PtrProvider {
     JsonApi.Response response = api.call("POST", "/ip/" + encode(block(ip)) + "/reverse",
         Map.of("ipReverse", ipText, "reverse", hostname + "."));
     if (response.status() == 400 && api.errorText(response).toLowerCase(Locale.ROOT).contains("resolv")) {
-      throw new ProviderException(Kind.REJECTED, api.redact("OVHcloud: " + api.errorText(response)
-          + ". OVHcloud looks up the name itself: create the forward record " + hostname + ". "
-          + (ip instanceof Inet4Address ? "A " : "AAAA ") + ipText + " where its resolvers see it; retrying"));
+      throw api.forwardRecordMissing(response, hostname, ip, "OVHcloud looks up the name itself");
     }
     if (!response.ok()) {
       throw api.failure(response, "setting the PTR of " + ipText, AUTH_ADVICE);

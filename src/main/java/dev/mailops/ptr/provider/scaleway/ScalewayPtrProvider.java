@@ -3,9 +3,9 @@ package dev.mailops.ptr.provider.scaleway;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
-import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.provider.http.JsonApi;
+import dev.mailops.ptr.provider.http.JsonApiPtrProvider;
 import dev.mailops.ptr.verify.IpAddresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -20,24 +20,18 @@ import java.util.Map;
  * Routed IPv6 prefixes take their reverse DNS through IPAM, which this provider does not drive: UNSUPPORTED. A 400
  * about the reverse (Scaleway wants the name to resolve to the IP) is REJECTED naming the forward record.
  */
-public final class ScalewayPtrProvider implements PtrProvider {
+public final class ScalewayPtrProvider extends JsonApiPtrProvider {
   private static final int PER_PAGE = 50;
   private static final String AUTH_ADVICE = "Check the Secret's secretKey: an IAM API key whose policy grants"
       + " InstancesFullAccess (or IPs write) in the project that holds the flexible IP";
 
   private record FlexibleIp(String id, String reverse) {}
 
-  private final JsonApi api;
   private final String zone;
 
   public ScalewayPtrProvider(JsonApi api, String zone) {
-    this.api = api;
+    super(ScalewayProviderFactory.TYPE, api);
     this.zone = zone;
-  }
-
-  @Override
-  public String type() {
-    return ScalewayProviderFactory.TYPE;
   }
 
   @Override
@@ -63,16 +57,12 @@ public final class ScalewayPtrProvider implements PtrProvider {
   private PtrRecord update(InetAddress ip, FlexibleIp held, String hostname) throws ProviderException {
     Map<String, Object> body = new HashMap<>();
     body.put("reverse", hostname);
-    String ipText = IpAddresses.format(ip);
     JsonApi.Response response = api.call("PATCH", ips() + "/" + held.id(), body);
     if (response.status() == 400 && hostname != null && api.errorText(response).contains("; reverse:")) {
-      throw new ProviderException(Kind.REJECTED, api.redact("Scaleway: " + api.errorText(response)
-          + ". Scaleway wants the name to resolve to the IP: create the forward record " + hostname + ". A " + ipText
-          + " where Scaleway's resolvers see it; retrying"));
+      throw api.forwardRecordMissing(response, hostname, ip, "Scaleway wants the name to resolve to the IP");
     }
     if (!response.ok()) {
-      throw api.failure(response, (hostname == null ? "resetting" : "setting") + " the PTR of " + ipText,
-          AUTH_ADVICE);
+      throw api.failure(response, JsonApi.change(ip, hostname), AUTH_ADVICE);
     }
     return PtrRecord.applied(JsonApi.hostname(JsonApi.text(response.body().path("ip"), "reverse")));
   }
@@ -90,7 +80,7 @@ public final class ScalewayPtrProvider implements PtrProvider {
       for (JsonNode item : answer.path("ips")) {
         count++;
         String address = item.path("address").asText("");
-        if (!address.isEmpty() && !address.contains("/") && IpAddresses.parse(address).equals(ip)) {
+        if (JsonApi.sameIp(address, ip)) {
           return new FlexibleIp(item.path("id").asText(), JsonApi.hostname(JsonApi.text(item, "reverse")));
         }
       }

@@ -12,8 +12,7 @@ public final class VultrProviderFactory implements PtrProviderFactory {
 
   @Override
   public PtrProvider create(ResolvedProviderConfig config) {
-    String token = config.requireSecret("token");
-    return new VultrPtrProvider(JsonApi.withBearer("Vultr", config.spec().getVultr().getEndpoint(), PUBLIC_API, token,
-        VultrPtrProvider::errorText));
+    return new VultrPtrProvider(JsonApi.withSecretToken(config, "Vultr", config.spec().getVultr()
+        .getEndpoint(), PUBLIC_API, VultrPtrProvider::errorText));
   }
 }

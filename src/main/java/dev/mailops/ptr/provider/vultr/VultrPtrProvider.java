@@ -3,9 +3,9 @@ package dev.mailops.ptr.provider.vultr;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
-import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.provider.http.JsonApi;
+import dev.mailops.ptr.provider.http.JsonApiPtrProvider;
 import dev.mailops.ptr.verify.IpAddresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -22,19 +22,12 @@ import java.util.Map;
  * .../ipv6/reverse/{ip}}. Vultr stores the name at once but publishes it in DNS only after hours, so a set answers
  * pending; it does not check the forward record itself.
  */
-public final class VultrPtrProvider implements PtrProvider {
+public final class VultrPtrProvider extends JsonApiPtrProvider {
   private static final String AUTH_ADVICE = "Check the Secret's token: a Vultr API key of the account that holds the"
       + " instance, with this operator's egress IP in the key's access control list";
 
-  private final JsonApi api;
-
   public VultrPtrProvider(JsonApi api) {
-    this.api = api;
-  }
-
-  @Override
-  public String type() {
-    return VultrProviderFactory.TYPE;
+    super(VultrProviderFactory.TYPE, api);
   }
 
   @Override
@@ -44,7 +37,7 @@ public final class VultrPtrProvider implements PtrProvider {
     JsonNode answer = get("/instances/" + id + (v6 ? "/ipv6/reverse" : "/ipv4?per_page=100"),
         "reading the PTR of " + IpAddresses.format(ip));
     for (JsonNode entry : answer.path(v6 ? "reverse_ipv6s" : "ipv4s")) {
-      if (same(entry.path("ip").asText(""), ip)) {
+      if (JsonApi.sameIp(entry.path("ip").asText(""), ip)) {
         return PtrRecord.applied(JsonApi.hostname(JsonApi.text(entry, "reverse")));
       }
     }
@@ -90,7 +83,7 @@ public final class VultrPtrProvider implements PtrProvider {
         boolean holds = ip instanceof Inet6Address
             ? !instance.path("v6_network").asText("").isEmpty() && IpAddresses.inCidr(ip,
                 instance.path("v6_network").asText() + "/" + instance.path("v6_network_size").asInt(64))
-            : same(instance.path("main_ip").asText(""), ip);
+            : JsonApi.sameIp(instance.path("main_ip").asText(""), ip);
         if (holds) {
           return instance.path("id").asText();
         }
@@ -100,14 +93,6 @@ public final class VultrPtrProvider implements PtrProvider {
     throw new ProviderException(Kind.UNSUPPORTED, IpAddresses.format(ip) + " is not the main IPv4 or in the IPv6"
         + " network of an instance of this Vultr account: check the account of the API key (reserved and additional"
         + " IPv4 addresses are not looked up), or ask the owner of the IP to set its PTR");
-  }
-
-  private static boolean same(String text, InetAddress ip) {
-    try {
-      return !text.isEmpty() && IpAddresses.parse(text).equals(ip);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 
   private JsonNode get(String path, String what) throws ProviderException {
@@ -121,10 +106,5 @@ public final class VultrPtrProvider implements PtrProvider {
   /** Vultr's error body: {@code {"error": "...", "status": 400}}. */
   static String errorText(JsonNode body) {
     return JsonApi.text(body, "error");
-  }
-
-  @Override
-  public String toString() {
-    return "VultrPtrProvider[" + api.provider() + "]";
   }
 }

@@ -3,6 +3,7 @@ package dev.mailops.ptr.provider.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailops.ptr.provider.Polls;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.testing.FakeArmServer;
@@ -53,7 +54,7 @@ class AzurePtrProviderIT {
         .put("reverseFqdn", "mx.example.com.");
     AzureSettings settings = new AzureSettings(SUBSCRIPTION, List.of("rg-a", "rg-b"), arm.endpoint(), arm.endpoint(),
         new AzureSettings.WorkloadIdentity(TENANT, CLIENT, tokenFile));
-    AzurePtrProvider provider = new AzurePtrProvider(settings, Duration.ZERO, 3);
+    AzurePtrProvider provider = new AzurePtrProvider(settings, new Polls(Duration.ZERO, 3));
 
     provider.probe();
     assertThat(provider.read(InetAddress.getByName("198.51.100.120")))
@@ -68,7 +69,7 @@ class AzurePtrProviderIT {
   void aMissingWorkloadIdentityTokenFileIsAnAuthenticationFailureThatSaysWhatToCheck() {
     AzureSettings settings = new AzureSettings(SUBSCRIPTION, List.of(), arm.endpoint(), arm.endpoint(),
         new AzureSettings.WorkloadIdentity(TENANT, CLIENT, dir.resolve("missing")));
-    AzurePtrProvider provider = new AzurePtrProvider(settings, Duration.ZERO, 3);
+    AzurePtrProvider provider = new AzurePtrProvider(settings, new Polls(Duration.ZERO, 3));
     assertThatThrownBy(provider::probe).isInstanceOfSatisfying(ProviderException.class, e -> {
       assertThat(e.kind()).isEqualTo(ProviderException.Kind.AUTHENTICATION);
       assertThat(e.getMessage()).contains("azure.workload.identity/use");

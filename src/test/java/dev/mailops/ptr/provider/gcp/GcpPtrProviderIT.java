@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.mailops.ptr.provider.Polls;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.testing.FakeComputeServer;
 import dev.mailops.ptr.testing.FakeComputeServer.Failure;
-import dev.mailops.ptr.testing.FakeComputeServer.Request;
+import dev.mailops.ptr.testing.FakeHttpServer.Request;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class GcpPtrProviderIT {
 
   private GcpPtrProvider provider(int maxPolls) {
     return new GcpPtrProvider(new GcpSettings(PROJECT, Optional.of(compute.endpoint()), Optional.empty()),
-        Duration.ZERO, maxPolls);
+        new Polls(Duration.ZERO, maxPolls));
   }
 
   private static InetAddress ip(String text) throws IOException {
@@ -233,7 +234,7 @@ class GcpPtrProviderIT {
         + " \"private_key_id\": \"" + SECRET_MARKER + "\"";  // truncated on purpose: not valid JSON
     GcpSettings settings = new GcpSettings(PROJECT, Optional.of(compute.endpoint()), Optional.of(json));
     assertThat(settings.toString()).doesNotContain(SECRET_MARKER).doesNotContain("private_key");
-    try (GcpPtrProvider bad = new GcpPtrProvider(settings, Duration.ZERO, 1)) {
+    try (GcpPtrProvider bad = new GcpPtrProvider(settings, new Polls(Duration.ZERO, 1))) {
       ProviderException e = failure(() -> bad.read(ip(IP)));
       assertThat(e.kind()).isEqualTo(Kind.AUTHENTICATION);
       assertThat(e.getMessage()).contains("credentials.json");
@@ -242,7 +243,7 @@ class GcpPtrProviderIT {
     String wellFormed = "{\"type\": \"service_account\", \"client_email\": \"ptr@mail-prod.iam.gserviceaccount.com\","
         + " \"client_id\": \"1\", \"private_key\": \"" + SECRET_MARKER + "\", \"private_key_id\": \"k1\"}";
     try (GcpPtrProvider bad = new GcpPtrProvider(new GcpSettings(PROJECT, Optional.of(compute.endpoint()),
-        Optional.of(wellFormed)), Duration.ZERO, 1)) {
+        Optional.of(wellFormed)), new Polls(Duration.ZERO, 1))) {
       assertThat(failure(() -> bad.read(ip(IP))).kind()).isEqualTo(Kind.AUTHENTICATION);
     }
     assertThat(compute.totalCalls()).as("nothing is sent without usable credentials").isZero();

@@ -1,13 +1,16 @@
 package dev.mailops.ptr.provider.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonApiTest {
@@ -17,7 +20,8 @@ class JsonApiTest {
 
   private static JsonApi.Response response(int status, String json, String retryAfter) throws Exception {
     JsonNode body = JsonApi.json().readTree(json);
-    return new JsonApi.Response(status, body, Optional.ofNullable(retryAfter));
+    Map<String, List<String>> headers = retryAfter == null ? Map.of() : Map.of("Retry-After", List.of(retryAfter));
+    return new JsonApi.Response(status, body, HttpHeaders.of(headers, (name, value) -> true));
   }
 
   @Test
@@ -56,6 +60,24 @@ class JsonApiTest {
   void aTokenEchoedByTheProviderNeverReachesTheMessage() throws Exception {
     ProviderException e = api.failure(response(401, "{\"error\":\"token " + TOKEN + " unknown\"}", null), "x", null);
     assertThat(e.getMessage()).doesNotContain(TOKEN).contains("<redacted>");
+  }
+
+  @Test
+  void aLinkToAnotherOriginIsNotFollowedWithTheCredentials() throws Exception {
+    assertThat(api.follow("https://api.example.net/v1/items?page=2", "a next page"))
+        .isEqualTo(URI.create("https://api.example.net/v1/items?page=2"));
+    for (String elsewhere : new String[] {"https://evil.example.org/v1/items", "http://api.example.net/v1/items",
+        "https://api.example.net:8443/v1/items", "/v1/items"}) {
+      assertThatThrownBy(() -> api.follow(elsewhere, "a next page")).isInstanceOfSatisfying(ProviderException.class,
+          e -> assertThat(e.getMessage()).contains("not following it"));
+    }
+  }
+
+  @Test
+  void aNumericRetryAfterIsADelayAndAnythingElseIsNone() throws Exception {
+    assertThat(response(429, "{}", "17").retryAfterDelay()).contains(Duration.ofSeconds(17));
+    assertThat(response(429, "{}", "Wed, 21 Oct 2026 07:28:00 GMT").retryAfterDelay()).isEmpty();
+    assertThat(response(429, "{}", null).retryAfterDelay()).isEmpty();
   }
 
   @Test
