@@ -8,6 +8,7 @@ import dev.mailops.ptr.provider.Polls;
 import dev.mailops.ptr.provider.PtrProvider;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.provider.http.JsonApi;
+import dev.mailops.ptr.verify.IpAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -211,7 +212,7 @@ public final class AzurePtrProvider implements PtrProvider {
   }
 
   private PublicIp find(InetAddress ip) throws ProviderException {
-    String text = ip.getHostAddress();
+    String text = IpAddresses.format(ip);
     for (URI page : scopes()) {
       for (int pages = 0; page != null && pages < 1000; pages++) {
         JsonApi.Response answer = arm("GET", page, null);
@@ -219,7 +220,7 @@ public final class AzurePtrProvider implements PtrProvider {
           throw classify("publicIPAddresses list", ip, null, answer, null);
         }
         for (JsonNode resource : answer.body().path("value")) {
-          if (text.equals(resource.path("properties").path("ipAddress").asText(null))) {
+          if (JsonApi.sameIp(resource.path("properties").path("ipAddress").asText(""), ip)) {
             return new PublicIp(resource.path("id").asText(), resource.path("name").asText(), resource);
           }
         }
@@ -267,7 +268,7 @@ public final class AzurePtrProvider implements PtrProvider {
     String message = Optional.ofNullable(JsonApi.text(error, "message")).orElse("");
     String said = code + (message.isEmpty() ? "" : ": " + message);
     String prefix = where(what, ip) + " failed: ";
-    String ipText = ip == null ? "the IP" : ip.getHostAddress();
+    String ipText = ip == null ? "the IP" : IpAddresses.format(ip);
     if ("ReverseFqdnDoesNotBelongToSubscription".equals(code)) {
       String own = pip == null ? "" : pip.fqdn().map(f -> ", or a CNAME to the public IP's own name " + f)
           .orElse("");
@@ -294,7 +295,7 @@ public final class AzurePtrProvider implements PtrProvider {
 
   private String where(String what, InetAddress ip) {
     return "Azure " + what + " in subscription " + settings.subscriptionId()
-        + (ip == null ? "" : " for " + ip.getHostAddress());
+        + (ip == null ? "" : " for " + IpAddresses.format(ip));
   }
 
   private static String resourceGroup(String id) {
@@ -310,7 +311,7 @@ public final class AzurePtrProvider implements PtrProvider {
   private static void requireIpv4(InetAddress ip) throws ProviderException {
     if (!(ip instanceof Inet4Address)) {
       throw new ProviderException(Kind.UNSUPPORTED, "Azure sets a reverse FQDN only on IPv4 public IP addresses; "
-          + ip.getHostAddress() + " is IPv6: publish its PTR in a zone you control, or ask the owner of the IP");
+          + IpAddresses.format(ip) + " is IPv6: publish its PTR in a zone you control, or ask the owner of the IP");
     }
   }
 

@@ -7,11 +7,11 @@ import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.Polls;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.provider.http.JsonApi;
+import dev.mailops.ptr.verify.IpAddresses;
 import dev.mailops.ptr.provider.http.JsonApiPtrProvider;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,7 +106,7 @@ public final class DigitalOceanPtrProvider extends JsonApiPtrProvider {
   @Override
   public PtrRecord reset(InetAddress ip) throws ProviderException {
     throw new ProviderException(Kind.UNSUPPORTED, "DigitalOcean has no reverse DNS of its own to reset: the PTR of "
-        + ip.getHostAddress() + " is the Droplet's name; rename the Droplet by hand if it should change");
+        + IpAddresses.format(ip) + " is the Droplet's name; rename the Droplet by hand if it should change");
   }
 
   /** One Droplet of the account: token, reachability and the droplet read scope. */
@@ -144,7 +144,7 @@ public final class DigitalOceanPtrProvider extends JsonApiPtrProvider {
 
   /** Not a Droplet's own address: a reserved IP (named with its Droplet) or none of the account's. */
   private ProviderException notADroplet(InetAddress ip) throws ProviderException {
-    String text = ip.getHostAddress();
+    String text = IpAddresses.format(ip);
     if (ip instanceof Inet4Address) {
       JsonApi.Response answer = api.call("GET", "/v2/reserved_ips/" + text, null);
       if (answer.status() == 429 || answer.status() >= 500) {
@@ -166,7 +166,7 @@ public final class DigitalOceanPtrProvider extends JsonApiPtrProvider {
 
   private ProviderException errored(InetAddress ip, String name, JsonNode action) {
     return new ProviderException(Kind.REJECTED, "DigitalOcean action " + action.path("id").asLong() + " renaming the"
-        + " Droplet of " + ip.getHostAddress() + " to " + name + " errored; see the Droplet's history in the"
+        + " Droplet of " + IpAddresses.format(ip) + " to " + name + " errored; see the Droplet's history in the"
         + " DigitalOcean console");
   }
 
@@ -208,18 +208,10 @@ public final class DigitalOceanPtrProvider extends JsonApiPtrProvider {
   }
 
   private static String where(String what, InetAddress ip) {
-    return "DigitalOcean " + what + (ip == null ? "" : " for " + ip.getHostAddress());
+    return "DigitalOcean " + what + (ip == null ? "" : " for " + IpAddresses.format(ip));
   }
 
   private static InetAddress parse(JsonNode address) {
-    String text = address.asText("");
-    if (text.isEmpty() || !(text.indexOf(':') >= 0 || text.matches("[0-9.]+"))) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(text);
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return IpAddresses.tryParse(address.asText("")).orElse(null);
   }
 }

@@ -7,6 +7,7 @@ import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.ResolvedProviderConfig;
 import dev.mailops.ptr.verify.IpAddresses;
+import dev.mailops.ptr.verify.Names;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -218,11 +219,7 @@ public final class JsonApi {
 
   /** Whether a provider's IP text (without prefix length) is this address; false for anything not an IP. */
   public static boolean sameIp(String text, InetAddress ip) {
-    try {
-      return !text.isEmpty() && !text.contains("/") && IpAddresses.parse(text).equals(ip);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return IpAddresses.tryParse(text).filter(ip::equals).isPresent();
   }
 
   /** The failure kind an HTTP status means on its own: 429 throttled, 5xx unavailable, 401/403 credentials. */
@@ -307,16 +304,10 @@ public final class JsonApi {
     return value.isTextual() ? value.asText() : null;
   }
 
-  /** A PTR name as providers hand it over, normalised (lower case, no trailing dot); null when empty. */
+  /** A PTR name as providers hand it over, in the form desired names have ({@link Names#canonical}); null when empty. */
   public static String hostname(String raw) {
-    if (raw == null) {
-      return null;
-    }
-    String n = raw.strip().toLowerCase(Locale.ROOT);
-    while (n.endsWith(".")) {
-      n = n.substring(0, n.length() - 1);
-    }
-    return n.isEmpty() ? null : n;
+    String name = raw == null ? "" : Names.canonical(raw);
+    return name.isEmpty() ? null : name;
   }
 
   /** The URI of the API: the public one, or the test endpoint of the spec. */
