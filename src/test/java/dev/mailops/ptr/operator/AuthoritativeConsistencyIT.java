@@ -147,8 +147,10 @@ class AuthoritativeConsistencyIT {
     assertThat(zone.getServers()).extracting(s -> s.getServer() + " " + s.getAnswer())
         .containsExactly("ns1.fixture.test new.example.test", "ns3.fixture.test old.example.test");
     assertThat(zone.getServers().get(1).getSerial()).isLessThan(zone.getServers().get(0).getSerial());
-    // the resolvers (here: the primary) already show it: Ready, whatever the lagging secondary says
-    assertThat(condition("changed", "Ready").map(Condition::getStatus)).contains("True");
+    // the resolvers (here: the primary) show it: Ready, whatever the lagging secondary says
+    await().atMost(WAIT).until(() -> condition("changed", "Ready").map(c -> "True".equals(c.getStatus()))
+        .orElse(false));
+    assertThat(condition("changed", "AuthoritativeConsistent").map(Condition::getReason)).contains("SecondaryBehind");
 
     servers.lagging().retrieve(LAGGING_ZONE);
     awaitCondition("changed", "ServersAgree");

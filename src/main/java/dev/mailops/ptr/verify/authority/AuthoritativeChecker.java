@@ -41,7 +41,8 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * Asks the authoritative servers of an IP's reverse zone, and of its forward name's zone, directly.
+ * Asks the authoritative servers of an IP's reverse zone, and of its forward name's zone, directly; servers are
+ * listed by NS name, then address.
  *
  * <p>The zone of a name is found through the configured resolvers (the same ones the {@code Verifier} asks): an SOA
  * question for the name gives the enclosing zone's SOA (answer or authority section) or, from a server that only
@@ -206,6 +207,8 @@ public final class AuthoritativeChecker implements AutoCloseable {
       }
     }
     List<Server> servers = new ArrayList<>();
+    // servers rotate RRsets: a stable order keeps status from changing on every check
+    nsNames = nsNames.stream().sorted().toList();
     for (Name ns : nsNames.subList(0, Math.min(nsNames.size(), MAX_SERVERS))) {
       ttl = Math.min(ttl, addresses(ns, glue, servers));
     }
@@ -298,6 +301,7 @@ public final class AuthoritativeChecker implements AutoCloseable {
     if (found.isEmpty()) {
       servers.add(new Server(name, null, "the NS name " + name + " has no address record", true));
     }
+    found.sort(java.util.Comparator.comparing(InetAddress::getHostAddress));
     for (InetAddress a : found) {
       servers.add(new Server(name, a, null, false));
     }
