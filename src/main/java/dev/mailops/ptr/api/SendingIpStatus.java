@@ -19,6 +19,8 @@ public class SendingIpStatus {
   private ProviderState provider;
   /** Who controls the IP (owner discovery); absent when discovery is off or has not answered yet. */
   private OwnerStatus owner;
+  /** What the authoritative servers answered at the last authoritative check; absent when it is off. */
+  private AuthoritativeStatus authoritative;
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() { return observedGeneration; }
@@ -35,6 +37,8 @@ public class SendingIpStatus {
   public void setProvider(ProviderState provider) { this.provider = provider; }
   public OwnerStatus getOwner() { return owner; }
   public void setOwner(OwnerStatus owner) { this.owner = owner; }
+  public AuthoritativeStatus getAuthoritative() { return authoritative; }
+  public void setAuthoritative(AuthoritativeStatus authoritative) { this.authoritative = authoritative; }
   public List<Condition> getConditions() { return conditions; }
   public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 
@@ -49,6 +53,7 @@ public class SendingIpStatus {
         && Objects.equals(iprev, other.iprev) && Objects.equals(ptrNames, other.ptrNames)
         && Objects.equals(forwardAddresses, other.forwardAddresses) && Objects.equals(provider, other.provider)
         && Objects.equals(owner, other.owner)
+        && (authoritative == null ? other.authoritative == null : authoritative.sameAnswersAs(other.authoritative))
         && Objects.equals(conditions, other.conditions);
   }
 }

@@ -4,11 +4,14 @@ import dev.mailops.ptr.owner.OwnerResolver;
 import dev.mailops.ptr.owner.OwnerSettings;
 import dev.mailops.ptr.verify.VerificationRequest;
 import dev.mailops.ptr.verify.Verifier;
+import dev.mailops.ptr.verify.authority.AuthoritativeChecker;
+import dev.mailops.ptr.verify.authority.AuthoritativeSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -20,7 +23,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** One-shot verification with the operator's own engine and aggregator, for people and pipelines. */
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = {"Checks the reverse DNS of one IP, or of every SendingIp in YAML manifests.",
-        "Exit codes: 0 compliant, 1 not compliant, 2 bad input or usage, 3 undetermined (temporary DNS failure)."})
+        "Exit codes: 0 compliant, 1 not compliant, 2 bad input or usage, 3 undetermined (temporary DNS failure).",
+        "With --authoritative, the authoritative servers' view is shown beside the resolvers'; the exit code stays "
+            + "the resolvers' verdict (what receivers see)."})
 final class CheckCommand implements Callable<Integer> {
 
   static final class Target {
@@ -48,6 +53,9 @@ final class CheckCommand implements Callable<Integer> {
 
   @Mixin
   OwnerOptions owner;
+
+  @Mixin
+  AuthoritativeOptions authoritative;
 
   @Spec
   CommandSpec spec;
@@ -79,15 +87,19 @@ final class CheckCommand implements Callable<Integer> {
 
     List<CheckReport.Result> results;
     OwnerSettings ownerSettings;
+    Optional<AuthoritativeSettings> authoritativeSettings;
     try {
       ownerSettings = owner.settings();
+      authoritativeSettings = authoritative.settings(dns.settings());
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       return Main.BAD_INPUT;
     }
     try (Verifier verifier = new Verifier(dns.settings());
-        OwnerResolver owners = ownerSettings.enabled() ? new OwnerResolver(ownerSettings, Clock.systemUTC()) : null) {
-      results = new CheckReport(verifier, owners).run(items);
+        OwnerResolver owners = ownerSettings.enabled() ? new OwnerResolver(ownerSettings, Clock.systemUTC()) : null;
+        AuthoritativeChecker checker = authoritativeSettings.map(a -> new AuthoritativeChecker(dns.settings(), a,
+            Clock.systemUTC())).orElse(null)) {
+      results = new CheckReport(verifier, owners, checker).run(items);
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       return Main.BAD_INPUT;

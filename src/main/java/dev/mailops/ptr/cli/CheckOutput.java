@@ -3,6 +3,7 @@ package dev.mailops.ptr.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mailops.ptr.api.AuthoritativeStatus;
 import dev.mailops.ptr.api.OwnerStatus;
 import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.verify.IpAddresses;
@@ -48,6 +49,9 @@ final class CheckOutput {
     if (r.status().getOwner() != null) {
       o.put("owner", JSON.convertValue(r.status().getOwner(), Map.class));
     }
+    if (r.status().getAuthoritative() != null) {
+      o.put("authoritative", JSON.convertValue(r.status().getAuthoritative(), Map.class));
+    }
     return o;
   }
 
@@ -64,6 +68,38 @@ final class CheckOutput {
     String name = owner.getName() != null ? owner.getName() : "unknown";
     String line = name + " (" + String.join("; ", details) + ")";
     return owner.getReason() != null ? line + ": " + owner.getReason() : line;
+  }
+
+  /** The two views side by side: what the resolvers say, then what each authoritative server says. */
+  private static void authoritativeLines(StringBuilder out, CheckReport.Result r) {
+    out.append("  resolvers:     PTR ").append(r.status().getPtrNames().isEmpty() ? "none"
+        : String.join(", ", r.status().getPtrNames()));
+    if (r.verification().forwardName() != null) {
+      out.append("; ").append(r.verification().forwardName()).append(" -> ")
+          .append(r.status().getForwardAddresses().isEmpty() ? "none"
+              : String.join(", ", r.status().getForwardAddresses()));
+    }
+    out.append('\n');
+    out.append("  authoritative:\n");
+    for (AuthoritativeStatus.AuthoritativeZone z : r.status().getAuthoritative().getZones()) {
+      out.append("    ").append(z.getName()).append('/').append(z.getType());
+      if (z.getZone() != null) {
+        out.append(" in zone ").append(z.getZone());
+      }
+      if (z.getPrimary() != null) {
+        out.append(" (primary ").append(z.getPrimary()).append(')');
+      }
+      if (z.getProblem() != null) {
+        out.append(": ").append(z.getProblem());
+      }
+      out.append('\n');
+      for (AuthoritativeStatus.AuthoritativeServer s : z.getServers()) {
+        String who = s.getServer() + (s.getAddress() == null ? "" : " (" + s.getAddress() + ")");
+        String what = s.getAnswer() != null ? s.getAnswer() : s.getDetail();
+        out.append(String.format("      %-40s %-11s %s%s%n", who, s.getState(), what,
+            s.getSerial() == null ? "" : "  serial " + s.getSerial()));
+      }
+    }
   }
 
   static String text(List<CheckReport.Result> results) {
@@ -91,6 +127,9 @@ final class CheckOutput {
           default -> "??  ";
         };
         out.append(String.format("  %s %-19s %-22s %s%n", mark, c.getType(), c.getReason(), c.getMessage()));
+      }
+      if (r.status().getAuthoritative() != null) {
+        authoritativeLines(out, r);
       }
     }
     return out.toString();

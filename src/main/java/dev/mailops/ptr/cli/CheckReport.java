@@ -14,6 +14,7 @@ import dev.mailops.ptr.verify.IpAddresses;
 import dev.mailops.ptr.verify.Verification;
 import dev.mailops.ptr.verify.VerificationRequest;
 import dev.mailops.ptr.verify.Verifier;
+import dev.mailops.ptr.verify.authority.AuthoritativeChecker;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,10 +59,17 @@ final class CheckReport {
   private final StatusAggregator aggregator = new StatusAggregator();
   /** Null when owner discovery is off (--no-owner). */
   private final OwnerResolver owners;
+  /** Null without --authoritative. */
+  private final AuthoritativeChecker authoritative;
 
   CheckReport(Verifier verifier, OwnerResolver owners) {
+    this(verifier, owners, null);
+  }
+
+  CheckReport(Verifier verifier, OwnerResolver owners, AuthoritativeChecker authoritative) {
     this.verifier = verifier;
     this.owners = owners;
+    this.authoritative = authoritative;
   }
 
   List<Result> run(List<Item> items) {
@@ -84,8 +92,11 @@ final class CheckReport {
       Optional<String> winner = firstClaim(item, claims.get(IpAddresses.format(verification.ip())));
       String ip = IpAddresses.format(verification.ip());
       OwnerStatus owner = ownerLookups.containsKey(ip) ? ownerLookups.get(ip).join() : null;
+      StatusAggregator.Authoritative view = authoritative == null ? StatusAggregator.Authoritative.OFF
+          : StatusAggregator.Authoritative.of(authoritative.check(verification.ip(),
+              item.request().hostname().or(() -> verification.ptrNames().stream().findFirst())));
       SendingIpStatus status = aggregator.aggregate(new StatusAggregator.Input(verification, 1L,
-          ProviderSync.noProvider(), winner, null, now, owner));
+          ProviderSync.noProvider(), winner, null, now, owner, view));
       results.add(new Result(item, verification, status));
     }
     return results;

@@ -30,6 +30,9 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   OwnerOptions owner;
 
+  @Mixin
+  AuthoritativeOptions authoritative;
+
   @Option(names = "--recheck-interval", defaultValue = "${env:PTR_RECHECK_INTERVAL:-1h}",
       description = "Default re-check interval of a SendingIp (default: ${DEFAULT-VALUE}).")
   String recheckInterval;
@@ -120,7 +123,8 @@ final class RunCommand implements Callable<Integer> {
         Flags.positiveDuration("--status-heartbeat", statusHeartbeat), leaderElection, leaseNamespace, who)
         .withProviders(ProviderSettings.defaults(operatorNamespace)
             .withProbeInterval(Flags.positiveDuration("--provider-probe-interval", providerProbeInterval)))
-        .withOwner(owner.settings());
+        .withOwner(owner.settings())
+        .withAuthoritative(authoritative.settings(dns.settings()).orElse(null));
   }
 
   private static String hostName() {

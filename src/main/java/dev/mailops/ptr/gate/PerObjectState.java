@@ -31,6 +31,7 @@ public final class PerObjectState {
     ProviderBackoff backoff;
     Pending pending;
     int resetAttempts;
+    Instant authoritativeCheckedAt;
   }
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -76,6 +77,20 @@ public final class PerObjectState {
       e.backoff = null;
       e.pending = null;
     }
+  }
+
+  /**
+   * Whether the authoritative servers are asked at this check: at most once per nine tenths of the re-check
+   * interval (the phase re-checks are one interval apart), more often only while a provider update is pending.
+   */
+  public boolean authoritativeDue(String uid, Instant now, java.time.Duration interval, boolean updatePending) {
+    Entry e = entries.get(uid);
+    Instant last = e == null ? null : e.authoritativeCheckedAt;
+    return updatePending || last == null || !now.isBefore(last.plus(interval.multipliedBy(9).dividedBy(10)));
+  }
+
+  public void authoritativeChecked(String uid, Instant at) {
+    entry(uid).authoritativeCheckedAt = at;
   }
 
   /** Counts one more failed reset attempt and returns the count. */

@@ -3,6 +3,7 @@ package dev.mailops.ptr.operator;
 import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.owner.OwnerSettings;
 import dev.mailops.ptr.verify.DnsSettings;
+import dev.mailops.ptr.verify.authority.AuthoritativeSettings;
 import java.time.Duration;
 import java.util.Set;
 
@@ -17,11 +18,12 @@ import java.util.Set;
  *     (Kubernetes restarts the pod); tests that run several instances in one JVM turn it off
  * @param providers how ReverseDnsProviders are used; its operatorNamespace is where credentials Secrets live
  * @param owner owner discovery (RDAP, cloud ranges) for status.owner; off unless the run command turns it on
+ * @param authoritative how the authoritative servers are asked (condition AuthoritativeConsistent); null: not asked
  */
 public record OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval, Set<String> namespaces,
     int healthPort, int reconcileThreads, Duration duplicateRecheck, Duration statusHeartbeat,
     boolean leaderElection, String leaseNamespace, String identity, Duration leaseDuration,
-    boolean exitOnLostLease, ProviderSettings providers, OwnerSettings owner) {
+    boolean exitOnLostLease, ProviderSettings providers, OwnerSettings owner, AuthoritativeSettings authoritative) {
 
   public static final String LEASE_NAME = "ptr-operator-leader";
   public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
@@ -32,25 +34,33 @@ public record OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval,
       String leaseNamespace, String identity) {
     this(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads, duplicateRecheck, statusHeartbeat,
         leaderElection, leaseNamespace, identity, DEFAULT_LEASE_DURATION, true,
-        ProviderSettings.defaults(leaseNamespace), OwnerSettings.disabled());
+        ProviderSettings.defaults(leaseNamespace), OwnerSettings.disabled(), null);
   }
 
   /** The same settings with leader election on, in {@code namespace}, as {@code identity}. */
   public OperatorSettings withLeaderElection(String namespace, String identity, Duration leaseDuration,
       boolean exitOnLostLease) {
     return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
-        duplicateRecheck, statusHeartbeat, true, namespace, identity, leaseDuration, exitOnLostLease, providers, owner);
+        duplicateRecheck, statusHeartbeat, true, namespace, identity, leaseDuration, exitOnLostLease, providers, owner,
+        authoritative);
   }
 
   public OperatorSettings withProviders(ProviderSettings newProviders) {
     return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
         duplicateRecheck, statusHeartbeat, leaderElection, leaseNamespace, identity, leaseDuration, exitOnLostLease,
-        newProviders, owner);
+        newProviders, owner, authoritative);
   }
 
   public OperatorSettings withOwner(OwnerSettings newOwner) {
     return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
         duplicateRecheck, statusHeartbeat, leaderElection, leaseNamespace, identity, leaseDuration, exitOnLostLease,
-        providers, newOwner);
+        providers, newOwner, authoritative);
+  }
+
+  /** The same settings with the authoritative check on ({@code settings}) or off (null). */
+  public OperatorSettings withAuthoritative(AuthoritativeSettings settings) {
+    return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
+        duplicateRecheck, statusHeartbeat, leaderElection, leaseNamespace, identity, leaseDuration, exitOnLostLease,
+        providers, owner, settings);
   }
 }

@@ -8,6 +8,7 @@ import dev.mailops.ptr.gate.ProviderInstances;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.verify.Verifier;
+import dev.mailops.ptr.verify.authority.AuthoritativeChecker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -34,6 +35,8 @@ public final class PtrOperator implements AutoCloseable {
 
   private final Operator operator;
   private final Verifier verifier;
+  /** Null when the authoritative check is off. */
+  private final AuthoritativeChecker authoritative;
   private final HealthServer health;
   private final SendingIpEvents events;
   private final OperatorMetrics metrics;
@@ -94,8 +97,10 @@ public final class PtrOperator implements AutoCloseable {
     ProviderGate providerGate = instances == null ? gate
         : new DefaultProviderGate(cluster, instances, settings.providers(), clock, events, state);
     this.owners = new OwnerDiscovery(settings.owner(), clock);
+    this.authoritative = settings.authoritative() == null ? null
+        : new AuthoritativeChecker(settings.dns(), settings.authoritative(), clock);
     var reconciler = new SendingIpReconciler(verifier, providerGate, cluster, new StatusAggregator(), events,
-        settings, state, clock, owners);
+        settings, state, clock, owners, authoritative);
     metrics.countSendingIpsFrom(reconciler::cachedSendingIps);
     RegisteredController<SendingIp> registered = operator.register(reconciler, config -> {
       config.withRetry(retry(settings));
@@ -243,6 +248,9 @@ public final class PtrOperator implements AutoCloseable {
       health.close();
       events.close();
       verifier.close();
+      if (authoritative != null) {
+        authoritative.close();
+      }
       owners.close();
       if (providerInstances != null) {
         providerInstances.close();

@@ -82,6 +82,24 @@ public class SendingIpEvents implements GateEvents, AutoCloseable {
     record(resource, good ? "Normal" : "Warning", reason, ready.getReason() + ": " + ready.getMessage());
   }
 
+  /**
+   * A Warning when AuthoritativeConsistent turns False (a secondary behind, servers disagreeing, a lame server), a
+   * Normal Event when it turns True again; Unknown (a server that did not answer) makes none, as it may be temporary.
+   */
+  void onAuthoritativeChange(SendingIp resource, Optional<Condition> before, Optional<Condition> after) {
+    String oldStatus = before.map(Condition::getStatus).orElse(null);
+    String newStatus = after.map(Condition::getStatus).orElse(null);
+    if (after.isEmpty() || Objects.equals(oldStatus, newStatus) || Conditions.UNKNOWN.equals(newStatus)) {
+      return;
+    }
+    Condition c = after.get();
+    if (Conditions.FALSE.equals(newStatus)) {
+      record(resource, "Warning", "AuthoritativeInconsistent", c.getReason() + ": " + c.getMessage());
+    } else if (oldStatus != null) {
+      record(resource, "Normal", "AuthoritativeConsistent", c.getReason() + ": " + c.getMessage());
+    }
+  }
+
   /** Queues one Event about {@code resource}; type is Normal or Warning. */
   @Override
   public void record(SendingIp resource, String type, String reason, String message) {

@@ -9,6 +9,8 @@ import dev.mailops.ptr.status.ClaimOrder;
 import dev.mailops.ptr.status.ConditionType;
 import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.status.InvalidSpec;
+import dev.mailops.ptr.status.Propagation;
+import dev.mailops.ptr.status.ProviderReason;
 import dev.mailops.ptr.status.ProviderSync;
 import dev.mailops.ptr.status.RecheckSchedule;
 import dev.mailops.ptr.status.StatusAggregator;
@@ -17,6 +19,8 @@ import dev.mailops.ptr.verify.IpAddresses;
 import dev.mailops.ptr.verify.Verification;
 import dev.mailops.ptr.verify.VerificationRequest;
 import dev.mailops.ptr.verify.Verifier;
+import dev.mailops.ptr.verify.authority.AuthoritativeChecker;
+import dev.mailops.ptr.verify.authority.AuthoritativeView;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -67,6 +71,8 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
   private volatile IndexerResourceCache<SendingIp> cache;
   /** Owner discovery: its own threads; reconcile only reads its latest answer. */
   private final OwnerDiscovery owners;
+  /** Asks the authoritative servers; null when that check is off. */
+  private final AuthoritativeChecker authoritative;
 
   /**
    * @param cluster the ReverseDnsProvider informer the gate reads, registered with this controller (null without
@@ -75,6 +81,14 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
   public SendingIpReconciler(Verifier verifier, ProviderGate providerGate, InformerClusterView cluster,
       StatusAggregator aggregator, SendingIpEvents events, OperatorSettings settings, PerObjectState state,
       Clock clock, OwnerDiscovery owners) {
+    this(verifier, providerGate, cluster, aggregator, events, settings, state, clock, owners, null);
+  }
+
+  /** With the authoritative check ({@code authoritative} null: off). */
+  public SendingIpReconciler(Verifier verifier, ProviderGate providerGate, InformerClusterView cluster,
+      StatusAggregator aggregator, SendingIpEvents events, OperatorSettings settings, PerObjectState state,
+      Clock clock, OwnerDiscovery owners, AuthoritativeChecker authoritative) {
+    this.authoritative = authoritative;
     this.owners = owners;
     this.verifier = verifier;
     this.providerGate = providerGate;
@@ -175,8 +189,21 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
     Verification verification = verifier.verify(request).get(verificationBudget().toMillis(), TimeUnit.MILLISECONDS);
     ProviderSync provider = providerGate.sync(resource, verification, duplicateOf);
     OwnerStatus owner = owners.current(resource, request.ip()); // the latest answer; never waits for a lookup
-    SendingIpStatus status = aggregator.aggregate(
-        new StatusAggregator.Input(verification, generation, provider, duplicateOf, previous, now, owner));
+    StatusAggregator.Authoritative authoritativeView = StatusAggregator.Authoritative.OFF;
+    if (authoritative != null) {
+      boolean pending = ProviderReason.UPDATE_PENDING.equals(provider.code());
+      if (state.authoritativeDue(uid, now, interval, pending)) {
+        AuthoritativeView view = authoritative.check(request.ip(),
+            request.hostname().or(() -> verification.ptrNames().stream().findFirst()));
+        state.authoritativeChecked(uid, now);
+        authoritativeView = StatusAggregator.Authoritative.of(view);
+        provider = Propagation.settle(provider, view, previous, now);
+      } else {
+        authoritativeView = StatusAggregator.Authoritative.KEEP_LAST;
+      }
+    }
+    SendingIpStatus status = aggregator.aggregate(new StatusAggregator.Input(verification, generation, provider,
+        duplicateOf, previous, now, owner, authoritativeView));
 
     int dnsFailures = 0;
     if (verification.temporaryFailure()) {
@@ -196,6 +223,8 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
     }
     status.setLastCheckTime(Conditions.timestamp(now));
     events.onStatusChange(resource, readyOf(previous), readyOf(status));
+    events.onAuthoritativeChange(resource, conditionOf(previous, ConditionType.AUTHORITATIVE_CONSISTENT),
+        conditionOf(status, ConditionType.AUTHORITATIVE_CONSISTENT));
     log.debug("{}/{}: status changed, Ready={}", resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(), readyOf(status).map(Condition::getStatus).orElse("?"));
     return UpdateControl.patchStatus(statusPatch(resource, status)).rescheduleAfter(next);
@@ -260,6 +289,10 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
   }
 
   private static Optional<Condition> readyOf(SendingIpStatus status) {
-    return status == null ? Optional.empty() : status.condition(ConditionType.READY.type());
+    return conditionOf(status, ConditionType.READY);
+  }
+
+  private static Optional<Condition> conditionOf(SendingIpStatus status, ConditionType type) {
+    return status == null ? Optional.empty() : status.condition(type.type());
   }
 }

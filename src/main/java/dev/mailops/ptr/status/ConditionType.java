@@ -2,7 +2,8 @@ package dev.mailops.ptr.status;
 
 /**
  * The condition types of a SendingIp: the checks in the order Ready looks for the first failure, then Ready, then
- * kstatus's abnormal-true pair (Reconciling, Stalled) that Flux, kpt and Argo CD read.
+ * kstatus's abnormal-true pair (Reconciling, Stalled) that Flux, kpt and Argo CD read, then AuthoritativeConsistent
+ * (present only where the authoritative check runs).
  */
 public enum ConditionType {
   PTR_PRESENT("PtrPresent"),
@@ -13,7 +14,9 @@ public enum ConditionType {
   PROVIDER_SYNCED("ProviderSynced"),
   READY("Ready"),
   RECONCILING("Reconciling"),
-  STALLED("Stalled");
+  STALLED("Stalled"),
+  /** The authoritative servers agree (its own condition: Ready is what receivers' resolvers see). */
+  AUTHORITATIVE_CONSISTENT("AuthoritativeConsistent");
 
   private final String type;
 

@@ -5,6 +5,8 @@ public enum ProviderReason {
   NO_PROVIDER("NoProvider"),
   IN_SYNC("InSync"),
   UPDATE_PENDING("UpdatePending"),
+  /** Every authoritative server shows the new PTR; resolvers' caches may hand out the old one for a while. */
+  PROPAGATING("Propagating"),
   PROVIDER_ERROR("ProviderError"),
   FORWARD_RECORD_MISSING("ForwardRecordMissing"),
   PROVIDER_NOT_ALLOWED("ProviderNotAllowed"),

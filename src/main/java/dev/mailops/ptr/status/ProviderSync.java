@@ -47,8 +47,20 @@ public record ProviderSync(String status, ProviderReason code, String message, P
     return new ProviderSync(status, code, message, state, retryAfter, true);
   }
 
-  /** Still under way at the provider or backing off a temporary failure: the state will change by itself. */
+  /**
+   * The provider's change is on every authoritative server; caches may hand out the old name until {@code
+   * cachesExpire}: looks again then.
+   */
+  public static ProviderSync propagating(ProviderState state, String message, Duration untilCachesExpire) {
+    return new ProviderSync(Conditions.TRUE, ProviderReason.PROPAGATING, message, state, untilCachesExpire, false);
+  }
+
+  /**
+   * Still under way at the provider, propagating to caches, or backing off a temporary failure: the state will
+   * change by itself.
+   */
   public boolean underWay() {
-    return Conditions.UNKNOWN.equals(status) || (Conditions.FALSE.equals(status) && temporary);
+    return Conditions.UNKNOWN.equals(status) || code == ProviderReason.PROPAGATING
+        || (Conditions.FALSE.equals(status) && temporary);
   }
 }

@@ -1,5 +1,6 @@
 package dev.mailops.ptr.status;
 
+import dev.mailops.ptr.api.AuthoritativeStatus;
 import dev.mailops.ptr.api.OwnerStatus;
 import dev.mailops.ptr.api.SendingIpStatus;
 import dev.mailops.ptr.verify.IpAddresses;
@@ -8,6 +9,7 @@ import dev.mailops.ptr.verify.Outcome;
 import dev.mailops.ptr.verify.Reason;
 import dev.mailops.ptr.verify.Verdict;
 import dev.mailops.ptr.verify.Verification;
+import dev.mailops.ptr.verify.authority.AuthoritativeView;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -30,12 +32,32 @@ public final class StatusAggregator {
    * never changes a condition's status or reason.
    */
   public record Input(Verification verification, long generation, ProviderSync provider,
-      Optional<String> duplicateOf, SendingIpStatus previous, Instant now, OwnerStatus owner) {
+      Optional<String> duplicateOf, SendingIpStatus previous, Instant now, OwnerStatus owner,
+      Authoritative authoritative) {
+
+    /** Without the authoritative check. */
+    public Input(Verification verification, long generation, ProviderSync provider, Optional<String> duplicateOf,
+        SendingIpStatus previous, Instant now, OwnerStatus owner) {
+      this(verification, generation, provider, duplicateOf, previous, now, owner, Authoritative.OFF);
+    }
 
     /** Without owner discovery. */
     public Input(Verification verification, long generation, ProviderSync provider, Optional<String> duplicateOf,
         SendingIpStatus previous, Instant now) {
       this(verification, generation, provider, duplicateOf, previous, now, null);
+    }
+  }
+
+  /**
+   * The authoritative check's part of a status: off (no condition, no status.authoritative), not due this time
+   * (the last ones are kept), or a fresh view.
+   */
+  public record Authoritative(boolean enabled, AuthoritativeView view) {
+    public static final Authoritative OFF = new Authoritative(false, null);
+    public static final Authoritative KEEP_LAST = new Authoritative(true, null);
+
+    public static Authoritative of(AuthoritativeView view) {
+      return new Authoritative(true, java.util.Objects.requireNonNull(view, "view"));
     }
   }
 
@@ -65,6 +87,18 @@ public final class StatusAggregator {
     Condition ready = ready(conditions, in, previousConditions);
     conditions.add(ready);
     conditions.addAll(Conditions.kstatus(previousConditions, ready, progress(in), in.generation(), in.now()));
+    // after Ready on purpose: Ready is what receivers' resolvers see; the authoritative view never changes it
+    AuthoritativeStatus authoritative = null;
+    if (in.authoritative().enabled() && in.authoritative().view() != null) {
+      AuthoritativeView view = in.authoritative().view();
+      AuthoritativeRule.Result rule = AuthoritativeRule.judge(view);
+      conditions.add(Conditions.transition(previousConditions, ConditionType.AUTHORITATIVE_CONSISTENT.type(),
+          rule.status(), rule.reason(), rule.message(), in.generation(), in.now()));
+      authoritative = AuthoritativeStatuses.of(view);
+    } else if (in.authoritative().enabled()) {
+      Conditions.find(previousConditions, ConditionType.AUTHORITATIVE_CONSISTENT.type()).ifPresent(conditions::add);
+      authoritative = in.previous() == null ? null : in.previous().getAuthoritative();
+    }
 
     SendingIpStatus status = new SendingIpStatus();
     status.setObservedGeneration(in.generation());
@@ -72,6 +106,7 @@ public final class StatusAggregator {
     status.setConditions(conditions);
     status.setProvider(provider.state());
     status.setOwner(in.owner());
+    status.setAuthoritative(authoritative);
     // A temporary failure says nothing new about what its own lookup would have found: keep that field's last
     // value, and only that one, so a fresh PTR answer is never shown beside stale data (or the reverse).
     boolean keepPtrNames = previousIsCurrent && unknown(v, Check.PTR_PRESENT);

@@ -104,7 +104,7 @@ class PackageDependenciesTest {
   void theEngineTheRulesAndThePolicyKnowNothingOfTheOperator() {
     references.forEach((from, tos) -> {
       String pkg = packageOf(from);
-      if (pkg.equals("verify") || pkg.equals("status") || pkg.equals("gate") || pkg.startsWith("provider")
+      if (pkg.startsWith("verify") || pkg.equals("status") || pkg.equals("gate") || pkg.startsWith("provider")
           || pkg.equals("api") || pkg.equals("owner")) {
         assertThat(tos).as(from).noneMatch(to -> packageOf(to).equals("operator") || packageOf(to).equals("cli"));
       }

@@ -12,6 +12,11 @@ import dev.mailops.ptr.verify.DnsSettings;
 import dev.mailops.ptr.verify.Verification;
 import dev.mailops.ptr.verify.VerificationRequest;
 import dev.mailops.ptr.verify.Verifier;
+import dev.mailops.ptr.verify.IpAddresses;
+import dev.mailops.ptr.verify.authority.AuthoritativeChecker;
+import dev.mailops.ptr.verify.authority.AuthoritativeSettings;
+import dev.mailops.ptr.verify.authority.AuthoritativeView;
+import dev.mailops.ptr.verify.authority.ZoneView;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -177,6 +182,7 @@ public final class Bench {
     try (BenchDns dns = running(BenchDns.start(fleet, work)); KubeApi api = running(KubeApi.start())) {
       KubernetesClient admin = api.client();
       Map<String, SendingIpStatus> statuses = engine(fleet, dns, r);
+      authoritative(fleet, dns, r);
       if (!o.skipTools()) {
         dnsperf(fleet, dns, work, r);
         checkCommand(o, fleet, dns, work, r);
@@ -227,6 +233,40 @@ public final class Bench {
         .map(c -> Conditions.TRUE.equals(c.getStatus())).orElse(false)).count();
     r.put("fleet.compliantShare", compliant / (double) fleet.size());
     return statuses;
+  }
+
+  /**
+   * The authoritative view over the fleet (the operator's {@code --authoritative}): the extra DNS queries it costs
+   * per SendingIp (one resolver SOA question per IP, the zone's NS and addresses once per TTL, then the PTR and the
+   * SOA serial from each server, and the same for the forward name's zone), and what both views together leave of
+   * the engine's throughput. The bench zones have one server each, the bench PowerDNS itself.
+   */
+  static void authoritative(Fleet fleet, BenchDns dns, Result r) throws Exception {
+    DnsSettings settings = DnsSettings.of(List.of(dns.address));
+    AuthoritativeSettings authoritative = AuthoritativeSettings.defaults().withPort(dns.address.getPort());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(IN_FLIGHT);
+    try (AuthoritativeChecker checker = new AuthoritativeChecker(settings, authoritative, java.time.Clock.systemUTC())) {
+      long q0 = dns.queryCount();
+      long t0 = System.nanoTime();
+      List<java.util.concurrent.Future<AuthoritativeView>> all = new ArrayList<>(fleet.size());
+      for (Fleet.Entry e : fleet.entries) {
+        all.add(pool.submit(() -> checker.check(IpAddresses.parse(e.ip()), Optional.ofNullable(e.hostname()))));
+      }
+      long consistent = 0;
+      for (var f : all) {
+        consistent += f.get().zones().stream().allMatch(ZoneView::unanimous) ? 1 : 0;
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      r.put("authoritative.queriesPerIp", (dns.queryCount() - q0) / (double) fleet.size());
+      r.put("authoritative.ipsPerSecond", fleet.size() / seconds);
+      r.put("authoritative.consistentShare", consistent / (double) fleet.size());
+    } finally {
+      pool.shutdownNow();
+    }
+    r.put("engine.queriesPerIp", r.figures.get("engine.queries") / fleet.size());
+    // one verification and one authoritative check per SendingIp, one after the other
+    r.put("bothViews.ipsPerSecond", 1 / (1 / r.figures.get("engine.ipsPerSecond")
+        + 1 / r.figures.get("authoritative.ipsPerSecond")));
   }
 
   private static List<Fleet.Entry> repeat(List<Fleet.Entry> entries, int times) {

@@ -52,13 +52,13 @@ final class BenchDns implements AutoCloseable {
     Path db = dir.resolve("pdns.sqlite3");
     Files.deleteIfExists(db);
     Path load = dir.resolve("load.sql");
-    writeSql(fleet, load);
+    InetSocketAddress address = portFiftyThree().orElseGet(() -> new InetSocketAddress("127.0.0.1", freePort()));
+    writeSql(fleet, load, address.getAddress().getHostAddress());
     long t0 = System.nanoTime();
     run(dir, List.of("sqlite3", db.toString()), SCHEMA);
     run(dir, List.of("sqlite3", db.toString()), load);
     System.out.printf("[bench] PowerDNS database for %d IPs loaded in %d ms%n", fleet.size(),
         (System.nanoTime() - t0) / 1_000_000);
-    InetSocketAddress address = portFiftyThree().orElseGet(() -> new InetSocketAddress("127.0.0.1", freePort()));
     int web = freePort();
     byte[] key = new byte[12];
     ThreadLocalRandom.current().nextBytes(key);
@@ -169,7 +169,8 @@ final class BenchDns implements AutoCloseable {
     }
   }
 
-  private static void writeSql(Fleet fleet, Path file) throws IOException {
+  /** {@code nsAddress}: where the zones' one NS name points, so the authoritative view asks this server too. */
+  private static void writeSql(Fleet fleet, Path file, String nsAddress) throws IOException {
     try (Writer w = Files.newBufferedWriter(file)) {
       w.write("PRAGMA journal_mode=OFF;\nPRAGMA synchronous=OFF;\nBEGIN;\n");
       List<String> zones = new ArrayList<>();
@@ -181,7 +182,7 @@ final class BenchDns implements AutoCloseable {
         w.write(row(id, z, "SOA", "ns1." + Fleet.DOMAIN + " hostmaster." + Fleet.DOMAIN + " 1 10800 3600 604800 300", true));
         w.write(row(id, z, "NS", "ns1." + Fleet.DOMAIN, true));
       }
-      w.write(row(1, "ns1." + Fleet.DOMAIN, "A", "127.0.0.1", true));
+      w.write(row(1, "ns1." + Fleet.DOMAIN, "A", nsAddress, true));
       List<String> rows = new ArrayList<>();
       for (Fleet.Entry e : fleet.entries) {
         int zoneId = zones.indexOf(e.zone()) + 1;

@@ -10,6 +10,9 @@ import dev.mailops.ptr.verify.Outcome;
 import dev.mailops.ptr.verify.Reason;
 import dev.mailops.ptr.verify.Verdict;
 import dev.mailops.ptr.verify.Verification;
+import dev.mailops.ptr.verify.authority.AuthoritativeView;
+import dev.mailops.ptr.verify.authority.ServerAnswer;
+import dev.mailops.ptr.verify.authority.ZoneView;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -259,6 +262,104 @@ class StatusAggregatorTest {
   private static void assertKstatus(SendingIpStatus status, String ready, String reconciling, String stalled) {
     assertThat(List.of(ready(status).getStatus(), condition(status, "Reconciling").getStatus(),
         condition(status, "Stalled").getStatus())).containsExactly(ready, reconciling, stalled);
+  }
+
+  // --- AuthoritativeConsistent ---------------------------------------------------------------------------------
+
+  private static final String PRIMARY = "ns1.example.net";
+
+  private static ServerAnswer server(String name, String answer, long serial) {
+    return ServerAnswer.answered(name, "192.0.2." + name.charAt(2), answer, serial, 300L);
+  }
+
+  private static AuthoritativeView view(ServerAnswer... servers) {
+    return new AuthoritativeView(List.of(new ZoneView("2.0.192.in-addr.arpa", "10.2.0.192.in-addr.arpa", "PTR",
+        PRIMARY, List.of(servers), null)), T0);
+  }
+
+  private SendingIpStatus aggregateAuthoritative(Verification v, AuthoritativeView view, SendingIpStatus previous) {
+    return aggregator.aggregate(new StatusAggregator.Input(v, 3, ProviderSync.noProvider(), Optional.empty(),
+        previous, T1, null, view == null ? StatusAggregator.Authoritative.KEEP_LAST
+            : StatusAggregator.Authoritative.of(view)));
+  }
+
+  @Test
+  void serversThatAllGiveTheSameAnswerAreConsistentAndStatusListsEachOne() {
+    SendingIpStatus status = aggregateAuthoritative(compliant(), view(server(PRIMARY, "mail.example.com", 5),
+        server("ns2.example.net", "mail.example.com", 5)), null);
+    Condition c = condition(status, "AuthoritativeConsistent");
+    assertThat(c.getStatus()).isEqualTo("True");
+    assertThat(c.getReason()).isEqualTo("ServersAgree");
+    assertThat(c.getMessage()).contains("2 authoritative servers of 2.0.192.in-addr.arpa answer mail.example.com");
+    assertThat(status.getAuthoritative().getZones().get(0).getServers())
+        .extracting(s -> s.getServer() + " " + s.getAddress() + " " + s.getState() + " " + s.getAnswer() + " "
+            + s.getSerial())
+        .containsExactly("ns1.example.net 192.0.2.1 Answered mail.example.com 5",
+            "ns2.example.net 192.0.2.2 Answered mail.example.com 5");
+  }
+
+  @Test
+  void aSecondaryBehindThePrimarysSerialIsFalseSecondaryBehindAndNamesTheOldAnswer() {
+    Condition c = condition(aggregateAuthoritative(compliant(), view(server(PRIMARY, "mail.example.com", 5),
+        server("ns2.example.net", "old.example.com", 4)), null), "AuthoritativeConsistent");
+    assertThat(c.getStatus()).isEqualTo("False");
+    assertThat(c.getReason()).isEqualTo("SecondaryBehind");
+    assertThat(c.getMessage()).contains("ns2.example.net (192.0.2.2) has serial 4, behind the primary "
+        + "ns1.example.net's serial 5").contains("answers old.example.com");
+  }
+
+  @Test
+  void serversAtTheSameSerialWithDifferentAnswersAreFalseServersDisagree() {
+    Condition c = condition(aggregateAuthoritative(compliant(), view(server(PRIMARY, "mail.example.com", 5),
+        server("ns2.example.net", "other.example.com", 5)), null), "AuthoritativeConsistent");
+    assertThat(c.getStatus()).isEqualTo("False");
+    assertThat(c.getReason()).isEqualTo("ServersDisagree");
+  }
+
+  @Test
+  void aServerThatRefusesTheZoneIsFalseLameDelegation() {
+    Condition c = condition(aggregateAuthoritative(compliant(), view(server(PRIMARY, "mail.example.com", 5),
+        ServerAnswer.lame("ns3.example.net", "192.0.2.3", "REFUSED for 10.2.0.192.in-addr.arpa/PTR")), null),
+        "AuthoritativeConsistent");
+    assertThat(c.getStatus()).isEqualTo("False");
+    assertThat(c.getReason()).isEqualTo("LameDelegation");
+    assertThat(c.getMessage()).contains("ns3.example.net (192.0.2.3): REFUSED");
+  }
+
+  @Test
+  void aServerThatTimesOutIsUnknownNeverFalse() {
+    Condition c = condition(aggregateAuthoritative(compliant(), view(server(PRIMARY, "mail.example.com", 5),
+        ServerAnswer.unreachable("ns2.example.net", "192.0.2.2", "no answer within 2000 ms")), null),
+        "AuthoritativeConsistent");
+    assertThat(c.getStatus()).isEqualTo("Unknown");
+    assertThat(c.getReason()).isEqualTo("ServerUnreachable");
+  }
+
+  @Test
+  void noAuthoritativeServerFoundIsUnknownAuthorityUnknown() {
+    AuthoritativeView none = new AuthoritativeView(List.of(ZoneView.notFound("10.2.0.192.in-addr.arpa", "PTR",
+        "could not look up 10.2.0.192.in-addr.arpa/SOA: no answer within 2000 ms")), T0);
+    Condition c = condition(aggregateAuthoritative(compliant(), none, null), "AuthoritativeConsistent");
+    assertThat(c.getStatus()).isEqualTo("Unknown");
+    assertThat(c.getReason()).isEqualTo("AuthorityUnknown");
+  }
+
+  @Test
+  void authoritativeInconsistencyNeverChangesReady() {
+    SendingIpStatus status = aggregateAuthoritative(compliant(), view(server(PRIMARY, "mail.example.com", 5),
+        server("ns2.example.net", "old.example.com", 4)), null);
+    assertThat(ready(status).getStatus()).isEqualTo("True");
+    assertThat(condition(status, "Stalled").getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void aCheckWithoutAFreshAuthoritativeViewKeepsTheLastConditionAndServers() {
+    SendingIpStatus first = aggregateAuthoritative(compliant(), view(server(PRIMARY, "mail.example.com", 5),
+        server("ns2.example.net", "old.example.com", 4)), null);
+    SendingIpStatus kept = aggregateAuthoritative(compliant(), null, first);
+    assertThat(condition(kept, "AuthoritativeConsistent")).isEqualTo(condition(first, "AuthoritativeConsistent"));
+    assertThat(kept.getAuthoritative()).isEqualTo(first.getAuthoritative());
+    assertThat(aggregate(compliant(), first, T1).condition("AuthoritativeConsistent")).isEmpty();
   }
 
   // --- builders ------------------------------------------------------------------------------------------------

@@ -46,9 +46,12 @@ public final class BindServer extends FixtureProcess {
   private final int port;
   private final List<String> zones;
   private final String secret;
+  /** Secondaries told of every change (NOTIFY); empty: NOTIFY off. */
+  private final List<InetSocketAddress> notify;
 
-  private BindServer(Path dir, int port, List<String> zones, String secret) {
+  private BindServer(Path dir, int port, List<String> zones, String secret, List<InetSocketAddress> notify) {
     super("named", dir);
+    this.notify = notify;
     this.port = port;
     this.zones = zones;
     this.secret = secret;
@@ -64,6 +67,20 @@ public final class BindServer extends FixtureProcess {
    * (e.g. {@code "10.2.0.192.in-addr.arpa. 60 IN PTR mail.example.com."}); each goes into the longest matching zone.
    */
   public static BindServer start(List<String> zones, List<String> records) {
+    return start(FreePorts.next(), zones, records, List.of());
+  }
+
+  /**
+   * A primary on 127.0.0.1:{@code port} (BIND listens on interface addresses only; 127.0.0.1 is the loopback's)
+   * that sends NOTIFY for every change to each of {@code notify}, its secondaries, and lets anyone transfer its zones.
+   */
+  public static BindServer primary(int port, List<String> zones, List<String> records,
+      List<InetSocketAddress> notify) {
+    return start(port, zones, records, notify);
+  }
+
+  private static BindServer start(int port, List<String> zones, List<String> records,
+      List<InetSocketAddress> notify) {
     if (zones.isEmpty()) {
       throw new IllegalArgumentException("BIND needs at least one zone");
     }
@@ -76,7 +93,7 @@ public final class BindServer extends FixtureProcess {
         throw new IllegalStateException("no secret in tsig-keygen output: " + keyConf);
       }
       List<String> names = zones.stream().map(PowerDnsServer::fqdn).toList();
-      server = new BindServer(dir, FreePorts.next(), names, m.group(1));
+      server = new BindServer(dir, port, names, m.group(1), notify);
       Files.writeString(dir.resolve("key.conf"), keyConf);
       Map<String, List<String>> seeded = server.assign(records);
       for (String zone : names) {
@@ -148,8 +165,14 @@ public final class BindServer extends FixtureProcess {
       conf.append("zone \"").append(zone).append("\" {\n")
           .append("  type primary;\n")
           .append("  file \"").append(dir.resolve(zone + "zone")).append("\";\n")
-          .append("  update-policy { grant ").append(KEY_NAME).append(" zonesub ANY; };\n")
-          .append("};\n");
+          .append("  update-policy { grant ").append(KEY_NAME).append(" zonesub ANY; };\n");
+      if (!notify.isEmpty()) {
+        conf.append("  allow-transfer { 127.0.0.0/8; };\n  notify explicit;\n  also-notify { ");
+        notify.forEach(n -> conf.append(n.getAddress().getHostAddress()).append(" port ").append(n.getPort())
+            .append("; "));
+        conf.append("};\n");
+      }
+      conf.append("};\n");
     }
     return conf.toString();
   }

@@ -47,12 +47,16 @@ public final class PowerDnsServer extends FixtureProcess {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+  private final String dnsHost;
   private final int dnsPort;
   private final int webPort;
   private final String apiKey;
+  private final List<String> extraConfig;
 
-  private PowerDnsServer(Path dir, int dnsPort, int webPort, String apiKey) {
+  private PowerDnsServer(Path dir, String dnsHost, int dnsPort, int webPort, String apiKey, List<String> extraConfig) {
     super("pdns", dir);
+    this.dnsHost = dnsHost;
+    this.extraConfig = extraConfig;
     this.dnsPort = dnsPort;
     this.webPort = webPort;
     this.apiKey = apiKey;
@@ -60,11 +64,25 @@ public final class PowerDnsServer extends FixtureProcess {
 
   /** Creates the database and config in a new temp dir, starts pdns_server and waits until API and DNS answer. */
   public static PowerDnsServer start() {
+    return startAt("127.0.0.1", FreePorts.next(), List.of());
+  }
+
+  /**
+   * A server on {@code address:port} (another 127.0.0.x, so several servers can share one port as authoritative
+   * servers share 53); with {@code secondary}, it transfers the zones added by {@link #addSecondaryZone} from their
+   * primary (checked every second; NOTIFY from the primary starts a transfer at once).
+   */
+  public static PowerDnsServer at(String address, int port, boolean secondary) {
+    return startAt(address, port, secondary ? List.of("secondary=yes", "xfr-cycle-interval=1",
+        "query-local-address=" + address) : List.of());
+  }
+
+  private static PowerDnsServer startAt(String address, int port, List<String> extraConfig) {
     Path dir = newTempDir("pdns-fixture-");
     byte[] key = new byte[16];
     new SecureRandom().nextBytes(key);
-    PowerDnsServer server =
-        new PowerDnsServer(dir, FreePorts.next(), FreePorts.next(), HexFormat.of().formatHex(key));
+    PowerDnsServer server = new PowerDnsServer(dir, address, port, FreePorts.next(), HexFormat.of().formatHex(key),
+        extraConfig);
     try {
       Path db = dir.resolve("pdns.sqlite3");
       runTool(dir, SCHEMA, "sqlite3", db.toString());
@@ -87,7 +105,7 @@ public final class PowerDnsServer extends FixtureProcess {
         "gsqlite3-database=" + db,
         // a throwaway database does not need fsync on every API write; it keeps tests fast
         "gsqlite3-pragma-synchronous=0",
-        "local-address=127.0.0.1:" + dnsPort,
+        "local-address=" + dnsHost + ":" + dnsPort,
         "socket-dir=" + directory(),
         "daemon=no",
         "guardian=no",
@@ -110,6 +128,7 @@ public final class PowerDnsServer extends FixtureProcess {
         // the machine is shared: one receiver and one distributor thread are plenty for tests
         "receiver-threads=1",
         "distributor-threads=1",
+        String.join("\n", extraConfig),
         "");
   }
 
@@ -142,7 +161,7 @@ public final class PowerDnsServer extends FixtureProcess {
 
   /** UDP and TCP address of the DNS listener. */
   public InetSocketAddress dnsAddress() {
-    return new InetSocketAddress("127.0.0.1", dnsPort);
+    return new InetSocketAddress(dnsHost, dnsPort);
   }
 
   /** Base URL of the webserver, e.g. {@code http://127.0.0.1:20123} (the API lives under /api/v1). */
@@ -163,6 +182,36 @@ public final class PowerDnsServer extends FixtureProcess {
     rrsets.add(rrset(name, "SOA", 60, "ns1.fixture.test. hostmaster.fixture.test. 1 10800 3600 604800 0"));
     rrsets.add(rrset(name, "NS", 60, "ns1.fixture.test."));
     call("POST", SERVER + "/zones", body);
+  }
+
+  /**
+   * Creates a zone of {@code kind} (Native, Master) whose SOA names {@code primary} and whose NS records are
+   * {@code nameServers} (absolute names); serial 1, bumped by every API change.
+   */
+  public void createZone(String zone, String kind, String primary, List<String> nameServers) {
+    String name = fqdn(zone);
+    ObjectNode body = JSON.createObjectNode().put("name", name).put("kind", kind).put("soa_edit_api", "INCREASE");
+    ArrayNode rrsets = body.putArray("rrsets");
+    rrsets.add(rrset(name, "SOA", 60, fqdn(primary) + " hostmaster.fixture.test. 1 10800 3600 604800 0"));
+    rrsets.add(rrset(name, "NS", 60, nameServers.stream().map(PowerDnsServer::fqdn).toArray(String[]::new)));
+    call("POST", SERVER + "/zones", body);
+  }
+
+  /** Adds {@code zone} as a secondary zone transferred from {@code primary}, and waits until it is served. */
+  public void addSecondaryZone(String zone, InetSocketAddress primary) {
+    ObjectNode body = JSON.createObjectNode().put("name", fqdn(zone)).put("kind", "Slave");
+    body.putArray("masters").add(primary.getAddress().getHostAddress() + ":" + primary.getPort());
+    call("POST", SERVER + "/zones", body);
+    try {
+      awaitDns(dnsAddress(), fqdn(zone), Duration.ofSeconds(30), true);
+    } catch (Exception e) {
+      throw new IllegalStateException("secondary zone " + zone + " was not transferred: " + e.getMessage(), e);
+    }
+  }
+
+  /** Transfers secondary zone {@code zone} from its primary now (as a NOTIFY would make it). */
+  public void retrieve(String zone) {
+    call("PUT", zonePath(zoneId(fqdn(zone))) + "/axfr-retrieve", null);
   }
 
   /** Replaces the RRset name/type in the longest existing zone that contains name; contents are zone-file rdata. */

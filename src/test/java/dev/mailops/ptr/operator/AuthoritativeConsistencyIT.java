@@ -1,0 +1,216 @@
+package dev.mailops.ptr.operator;
+
+import static dev.mailops.ptr.testing.AuthoritativeServers.CHILD_ZONE;
+import static dev.mailops.ptr.testing.AuthoritativeServers.CLASSLESS_IP;
+import static dev.mailops.ptr.testing.AuthoritativeServers.LAGGING_IP;
+import static dev.mailops.ptr.testing.AuthoritativeServers.LAGGING_ZONE;
+import static dev.mailops.ptr.testing.AuthoritativeServers.LAME_IP;
+import static dev.mailops.ptr.testing.AuthoritativeServers.SYNCED_IP;
+import static dev.mailops.ptr.testing.AuthoritativeServers.SYNCED_ZONE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mailops.ptr.api.AuthoritativeStatus;
+import dev.mailops.ptr.api.ReverseDnsProvider;
+import dev.mailops.ptr.api.ReverseDnsProviderSpec;
+import dev.mailops.ptr.api.SendingIp;
+import dev.mailops.ptr.api.SendingIpSpec;
+import dev.mailops.ptr.gate.ProviderSettings;
+import dev.mailops.ptr.provider.PtrProviders;
+import dev.mailops.ptr.provider.rfc2136.Rfc2136ProviderFactory;
+import dev.mailops.ptr.testing.AuthoritativeServers;
+import dev.mailops.ptr.testing.KubeApi;
+import dev.mailops.ptr.testing.RunningOperator;
+import dev.mailops.ptr.verify.authority.AuthoritativeSettings;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator with the authoritative check on, against real PowerDNS and BIND servers of the same zones: each case
+ * shows in the SendingIp's AuthoritativeConsistent condition and status.authoritative on a real kube-apiserver.
+ */
+class AuthoritativeConsistencyIT {
+  private static final String PROVIDER = "rfc-auth-" + UUID.randomUUID().toString().substring(0, 6);
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static KubeApi api;
+  private static KubernetesClient client;
+  private static AuthoritativeServers servers;
+  private static RunningOperator operator;
+  private static String ns;
+
+  @BeforeAll
+  static void start() {
+    api = KubeApi.shared();
+    client = api.client();
+    servers = AuthoritativeServers.start();
+    ns = api.newNamespace("auth");
+    String operatorNs = api.newNamespace("ptr-system");
+    String secret = servers.primary().tsigSecret();
+    client.secrets().inNamespace(operatorNs).resource(new SecretBuilder().withNewMetadata().withName("tsig")
+        .endMetadata().addToStringData("secret", secret).build()).create();
+    provider(operatorNs);
+    OperatorSettings settings = RunningOperator.testSettings(servers.resolver(), Set.of(ns))
+        .withProviders(ProviderSettings.defaults(operatorNs).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(5))
+            .withDnsTimeout(Duration.ofMillis(500)).withCacheRecheck(Duration.ofSeconds(2)))
+        .withAuthoritative(AuthoritativeSettings.defaults().withPort(servers.port())
+            .withTimeout(Duration.ofMillis(500)));
+    operator = RunningOperator.withProviders(api, settings,
+        PtrProviders.none().with("rfc2136", new Rfc2136ProviderFactory(Duration.ofMillis(500))));
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (operator != null) {
+        operator.close();
+      }
+      client.resources(ReverseDnsProvider.class).withName(PROVIDER).delete();
+    } finally {
+      if (servers != null) {
+        servers.close();
+      }
+    }
+  }
+
+  @Test
+  void agreeingPrimaryAndSecondaryAreConsistentWithEachServerInStatus() {
+    create("synced", SYNCED_IP, "mail.example.test", null);
+    Condition c = awaitCondition("synced", "ServersAgree");
+    assertThat(c.getStatus()).isEqualTo("True");
+    AuthoritativeStatus.AuthoritativeZone zone = get("synced").getStatus().getAuthoritative().getZones().get(0);
+    assertThat(zone.getZone()).isEqualTo(SYNCED_ZONE);
+    assertThat(zone.getPrimary()).isEqualTo("ns1.fixture.test");
+    assertThat(zone.getServers()).extracting(s -> s.getServer() + " " + s.getAddress() + " " + s.getAnswer())
+        .containsExactly("ns1.fixture.test 127.0.0.1 mail.example.test",
+            "ns2.fixture.test 127.0.0.11 mail.example.test");
+    assertThat(zone.getServers()).allSatisfy(s -> assertThat(s.getSerial()).isNotNull());
+  }
+
+  @Test
+  void aLameServerIsLameDelegationWithAWarningEventAndReadyStaysTrue() {
+    create("lame", LAME_IP, "lame.example.test", null);
+    Condition c = awaitCondition("lame", "LameDelegation");
+    assertThat(c.getStatus()).isEqualTo("False");
+    assertThat(c.getMessage()).contains("ns4.fixture.test (127.0.0.13): REFUSED");
+    assertThat(condition("lame", "Ready").map(Condition::getStatus)).contains("True");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(events("lame"))
+        .anySatisfy(e -> {
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getReason()).isEqualTo("AuthoritativeInconsistent");
+          assertThat(e.getMessage()).startsWith("LameDelegation");
+        }));
+  }
+
+  @Test
+  void anRfc2317DelegationIsFollowedToTheZoneOnAnotherServer() {
+    create("classless", CLASSLESS_IP, "mail70.example.test", null);
+    awaitCondition("classless", "ServersAgree");
+    List<AuthoritativeStatus.AuthoritativeZone> zones = get("classless").getStatus().getAuthoritative().getZones();
+    assertThat(zones).extracting(AuthoritativeStatus.AuthoritativeZone::getZone)
+        .containsExactly(SYNCED_ZONE, CHILD_ZONE, "example.test");
+    assertThat(zones.get(1).getServers()).extracting(AuthoritativeStatus.AuthoritativeServer::getAnswer)
+        .containsExactly("mail70.example.test");
+  }
+
+  @Test
+  void aStoppedSecondaryIsServerUnreachableUnknownNeverFalse() {
+    servers.primary().ptr("192.0.2.12", "stopped.example.test");
+    servers.primary().replace("stopped.example.test", "A", 5, "192.0.2.12");
+    servers.secondary().pause();
+    try {
+      create("stopped", "192.0.2.12", "stopped.example.test", null);
+      Condition c = awaitCondition("stopped", "ServerUnreachable");
+      assertThat(c.getStatus()).isEqualTo("Unknown");
+      assertThat(c.getMessage()).contains("ns2.fixture.test (127.0.0.11): no answer within 500 ms");
+    } finally {
+      servers.secondary().resume();
+    }
+    awaitCondition("stopped", "ServersAgree");
+  }
+
+  @Test
+  void anRfc2136ProviderChangeIsOnThePrimaryFirstAndOnTheSecondaryAfterTransfer() {
+    create("changed", LAGGING_IP, "new.example.test", PROVIDER);
+    Condition behind = awaitCondition("changed", "SecondaryBehind");
+    assertThat(behind.getStatus()).isEqualTo("False");
+    AuthoritativeStatus.AuthoritativeZone zone = get("changed").getStatus().getAuthoritative().getZones().get(0);
+    assertThat(zone.getServers()).extracting(s -> s.getServer() + " " + s.getAnswer())
+        .containsExactly("ns1.fixture.test new.example.test", "ns3.fixture.test old.example.test");
+    assertThat(zone.getServers().get(1).getSerial()).isLessThan(zone.getServers().get(0).getSerial());
+    // the resolvers (here: the primary) show it: Ready, whatever the lagging secondary says
+    await().atMost(WAIT).until(() -> condition("changed", "Ready").map(c -> "True".equals(c.getStatus()))
+        .orElse(false));
+    assertThat(condition("changed", "AuthoritativeConsistent").map(Condition::getReason)).contains("SecondaryBehind");
+
+    servers.lagging().retrieve(LAGGING_ZONE);
+    awaitCondition("changed", "ServersAgree");
+    assertThat(get("changed").getStatus().getAuthoritative().getZones().get(0).getServers())
+        .extracting(AuthoritativeStatus.AuthoritativeServer::getAnswer)
+        .containsExactly("new.example.test", "new.example.test");
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------------------------
+
+  private static void provider(String operatorNs) {
+    var spec = new ReverseDnsProviderSpec();
+    spec.setAllowedCidrs(List.of(LAGGING_IP + "/32"));
+    var rfc = new ReverseDnsProviderSpec.Rfc2136Provider();
+    rfc.setServer(AuthoritativeServers.NS1 + ":" + servers.port());
+    rfc.setZone(LAGGING_ZONE);
+    rfc.setTtl(5);
+    rfc.setTsigKeyName(servers.primary().tsigKeyName());
+    rfc.setTsigAlgorithm("hmac-sha256");
+    var ref = new ReverseDnsProviderSpec.SecretRef();
+    ref.setNamespace(operatorNs);
+    ref.setName("tsig");
+    ref.setKey("secret");
+    rfc.setTsigSecretRef(ref);
+    spec.setRfc2136(rfc);
+    var resource = new ReverseDnsProvider();
+    resource.getMetadata().setName(PROVIDER);
+    resource.setSpec(spec);
+    client.resources(ReverseDnsProvider.class).resource(resource).create();
+  }
+
+  private static void create(String name, String ip, String hostname, String providerRef) {
+    var spec = new SendingIpSpec();
+    spec.setIp(ip);
+    spec.setHostname(hostname);
+    spec.setProviderRef(providerRef);
+    var resource = new SendingIp();
+    resource.getMetadata().setName(name);
+    resource.getMetadata().setNamespace(ns);
+    resource.setSpec(spec);
+    client.resources(SendingIp.class).inNamespace(ns).resource(resource).create();
+  }
+
+  private static SendingIp get(String name) {
+    return client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
+  }
+
+  private static Optional<Condition> condition(String name, String type) {
+    SendingIp resource = get(name);
+    return resource == null || resource.getStatus() == null ? Optional.empty() : resource.getStatus().condition(type);
+  }
+
+  private static Condition awaitCondition(String name, String reason) {
+    await().atMost(WAIT).until(() -> condition(name, "AuthoritativeConsistent")
+        .map(c -> reason.equals(c.getReason())).orElse(false));
+    return condition(name, "AuthoritativeConsistent").orElseThrow();
+  }
+
+  private static List<Event> events(String name) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+  }
+}
