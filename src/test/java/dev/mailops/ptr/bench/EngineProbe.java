@@ -40,6 +40,7 @@ public final class EngineProbe {
         try (Verifier v = ex.equals("default") ? new Verifier(DnsSettings.of(List.of(dns.address)))
             : new Verifier(DnsSettings.of(List.of(dns.address)), executor)) {
           String before = dns.stats();
+          long cpu0 = processCpuNanos();
           long q0 = dns.queryCount();
           long t0 = System.nanoTime();
           List<Long> lat = Collections.synchronizedList(new ArrayList<>());
@@ -66,10 +67,17 @@ public final class EngineProbe {
               sorted.get(sorted.size() * 9 / 10), sorted.get(sorted.size() * 99 / 100), sorted.get(sorted.size() - 1),
               before, dns.stats());
           // right after, the same queries through dnsperf: on a shared machine only a ratio taken at once means much
-          double engineQps = (dns.queryCount() - q0) / s;
+          // and the CPU each spends per query, which a busy machine changes far less than the rates
+          long queries = dns.queryCount() - q0;
+          double engineCpuMicros = (processCpuNanos() - cpu0) / 1e3 / queries;
+          double engineQps = queries / s;
+          long children0 = childrenCpuTicks();
+          long dq0 = dns.queryCount();
           double dnsperfQps = dnsperf(dns, q, 2 * inFlight);
-          System.out.printf("pass %d: engine %.0f q/s, dnsperf %.0f q/s, ratio %.2f, load %s%n", pass, engineQps,
-              dnsperfQps, engineQps / dnsperfQps, java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
+          double dnsperfCpuMicros = (childrenCpuTicks() - children0) * 1e4 / (dns.queryCount() - dq0);
+          System.out.printf("pass %d: engine %.0f q/s, dnsperf %.0f q/s, ratio %.2f; CPU per query: engine %.1f us, "
+              + "dnsperf %.1f us; load %s%n", pass, engineQps, dnsperfQps, engineQps / dnsperfQps, engineCpuMicros,
+              dnsperfCpuMicros, java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
         }
       }
       for (String extra : List.of("-q 64")) {
@@ -84,6 +92,19 @@ public final class EngineProbe {
       }
     }
     System.exit(0);
+  }
+
+  /** CPU time of this JVM, every thread (JIT and GC included). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** cutime + cstime of this process (children waited for, such as dnsperf), in clock ticks of 10 ms. */
+  private static long childrenCpuTicks() throws java.io.IOException {
+    String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[13]) + Long.parseLong(f[14]);
   }
 
   /** Queries per second of one dnsperf pass over {@code queries} with {@code outstanding} in flight. */
