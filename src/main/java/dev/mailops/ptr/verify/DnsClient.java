@@ -191,8 +191,12 @@ final class DnsClient implements AutoCloseable {
       q.getHeader().setFlag(Flags.RD);
       q.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
       SimpleResolver tcp = resolvers.get(index);
-      // parse and go on on the executor, so that the transport's receiver thread only receives
-      sent = udp.send(servers.get(index), q, timeout).thenComposeAsync(bytes -> {
+      // parse and go on on the executor, so that the transport's receiver thread only receives; timeouts too (the
+      // receiver's sweep reports them), so every later stage of a verification runs on the executor
+      sent = udp.send(servers.get(index), q, timeout).<CompletableFuture<Message>>handleAsync((bytes, error) -> {
+        if (error != null) {
+          return CompletableFuture.<Message>failedFuture(error);
+        }
         Message response;
         try {
           response = new Message(bytes);
@@ -203,7 +207,7 @@ final class DnsClient implements AutoCloseable {
           return tcp.sendAsync(q, executor).toCompletableFuture();
         }
         return CompletableFuture.completedFuture(response);
-      }, executor);
+      }, executor).thenCompose(answer -> answer);
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }

@@ -76,7 +76,7 @@ public final class Verifier implements AutoCloseable {
 
   private final DnsSettings settings;
   private final DnsClient dns;
-  private final Executor executor;
+  private final MarkedExecutor executor;
   private final HostnameJudge judge = new HostnameJudge();
   private volatile boolean closed;
 
@@ -92,6 +92,36 @@ public final class Verifier implements AutoCloseable {
   /** The executor of {@link #Verifier(DnsSettings)}, for callers that also pass an observer. */
   public static Executor defaultExecutor() {
     return DefaultPool.POOL;
+  }
+
+  /** Runs tasks on the given executor and knows whether the current thread is running one of them. */
+  private static final class MarkedExecutor implements Executor {
+    private final ThreadLocal<Boolean> running = new ThreadLocal<>();
+    private final Executor delegate;
+
+    MarkedExecutor(Executor delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      delegate.execute(() -> {
+        if (running.get() != null) {
+          task.run(); // a direct executor, inside one of our tasks
+          return;
+        }
+        running.set(Boolean.TRUE);
+        try {
+          task.run();
+        } finally {
+          running.remove();
+        }
+      });
+    }
+
+    boolean isCurrentThread() {
+      return running.get() != null;
+    }
   }
 
   private static final class DefaultPool {
@@ -115,7 +145,7 @@ public final class Verifier implements AutoCloseable {
   /** As above, telling {@code observer} about every query sent (for metrics). */
   public Verifier(DnsSettings settings, Executor executor, DnsObserver observer) {
     this.settings = settings;
-    this.executor = executor;
+    this.executor = new MarkedExecutor(executor);
     List<InetSocketAddress> servers = settings.servers();
     if (servers.isEmpty()) {
       servers = ResolverConfig.getCurrentConfig().servers();
@@ -125,7 +155,7 @@ public final class Verifier implements AutoCloseable {
       }
     }
     this.dns = new DnsClient(servers, settings.timeout(), settings.retries(),
-        settings.maxCnameHops(), executor, observer);
+        settings.maxCnameHops(), this.executor, observer);
   }
 
   public DnsSettings settings() {
@@ -138,11 +168,21 @@ public final class Verifier implements AutoCloseable {
       if (closed) {
         return CompletableFuture.completedFuture(failure(request, "the verifier is closed"));
       }
-      // DNS answers complete on the transport's receiver thread; the caller's stages run on the executor
-      return start(request).exceptionally(t -> {
+      // The caller's stages run on the executor, never on the transport's receiver thread. DnsClient hands every
+      // answer and timeout to the executor, so the last stage is almost always there already: completing in place
+      // saves a hand-off per verification (docs/benchmarks.md); otherwise (a TCP answer, a synchronous failure) hop.
+      CompletableFuture<Verification> result = new CompletableFuture<>();
+      start(request).exceptionally(t -> {
         log.warn("verification of {} failed unexpectedly", request.ip(), t);
         return failure(request, "internal error: " + t);
-      }).thenApplyAsync(v -> v, executor);
+      }).thenAccept(v -> {
+        if (executor.isCurrentThread()) {
+          result.complete(v);
+        } else {
+          executor.execute(() -> result.complete(v));
+        }
+      });
+      return result;
     } catch (RuntimeException e) {
       log.warn("verification of {} failed unexpectedly", request.ip(), e);
       return CompletableFuture.completedFuture(failure(request, "internal error: " + e));

@@ -464,6 +464,7 @@ public final class Bench {
       jvm = (jvm + " -XX:StartFlightRecording=filename=" + work.resolve("operator.jfr").toAbsolutePath()
           + ",settings=profile").trim();
     }
+    HeapHistogram empty = emptyOperatorHeap(o, admin, dns, kubeconfig, work);
     Map<String, Long> before = ApiMetrics.scrape(admin);
     long q0 = dns.queryCount();
     try (OperatorProcess op = running(OperatorProcess.launch(o.jar(), kubeconfig, dns.server(), OP_NS, o.recheck(), jvm,
@@ -507,11 +508,32 @@ public final class Bench {
       r.put("footprint.rssMib", op.statusKib("VmRSS") / 1024.0);
       r.put("footprint.peakRssMib", op.statusKib("VmHWM") / 1024.0);
       r.put("footprint.liveHeapMib", op.liveHeapKib() / 1024.0);
+      HeapHistogram full = op.heapHistogram(work.resolve("heap-histogram.txt"));
+      r.put("footprint.heapPerIpKib", full.bytesPerObject(empty, fleet.size()) / 1024);
+      full.writeDifference(empty, fleet.size(), 40, work.resolve("heap-per-sendingip.txt"));
       if (o.jfr()) {
         op.jcmd("JFR.dump filename=" + work.resolve("operator.jfr").toAbsolutePath());
       }
     } finally {
       watch.close();
+    }
+  }
+
+  /**
+   * The live heap of the operator, same jar and JVM flags, watching a namespace without SendingIps: what does not
+   * depend on N, subtracted to give the heap per SendingIp (histograms in nN/heap-histogram*.txt).
+   */
+  static HeapHistogram emptyOperatorHeap(Options o, KubernetesClient admin, BenchDns dns, Path kubeconfig, Path work)
+      throws Exception {
+    String namespace = "bench-empty";
+    if (admin.namespaces().withName(namespace).get() == null) {
+      admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+          .create();
+    }
+    try (OperatorProcess op = running(OperatorProcess.launch(o.jar(), kubeconfig, dns.server(), namespace,
+        o.recheck(), o.jvmOptions(), o.operatorArgs(), work.resolve("operator-empty.log")))) {
+      op.awaitReady(Duration.ofMinutes(5));
+      return op.heapHistogram(work.resolve("heap-histogram-empty.txt"));
     }
   }
 

@@ -173,6 +173,7 @@ final class BenchReport {
       new Row("footprint.rssMib", "RSS after the steady state", "MiB", null, ""),
       new Row("footprint.peakRssMib", "peak RSS (VmHWM) over the whole run", "MiB", (v, n) -> n < 10000 || v < 350, "target < 350 at N = 10,000"),
       new Row("footprint.liveHeapMib", "live heap after a full GC (jcmd GC.run; GC.heap_info)", "MiB", null, ""),
+      new Row("footprint.heapPerIpKib", "live heap per SendingIp: (operator holding N − operator watching an empty namespace) ÷ N, after the steady state (jcmd GC.class_histogram; by class in `nN/heap-per-sendingip.txt`)", "KiB", (v, n) -> v <= 3, "target ≤ 3; every other SendingIp carries kubectl's last-applied-configuration"),
       new Row("fleet.compliantShare", "share of compliant SendingIps (sanity: 0.8)", "", null, ""));
 
   static String format(double v, String unit) {

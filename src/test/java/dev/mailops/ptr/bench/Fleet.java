@@ -1,20 +1,27 @@
 package dev.mailops.ptr.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.testing.SendingIps;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * N synthetic sending IPs in 198.18.0.0/15 (RFC 2544 benchmarking space), 250 per /24 reverse zone, with their DNS
  * data: 80% compliant and 20% spread evenly over the failure cases (no PTR, PTR mismatch, no forward record,
- * generated hostname, several PTRs). Deterministic: the same N always gives the same fleet.
+ * generated hostname, several PTRs); every other SendingIp carries kubectl's last-applied-configuration.
+ * Deterministic: the same N always gives the same fleet.
  */
 final class Fleet {
   static final String DOMAIN = "example.com";
   static final int PER_ZONE = 250;
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+  private static final ObjectMapper COMPACT = new ObjectMapper();
 
   enum Kind { COMPLIANT, NO_PTR, MISMATCH, NO_FORWARD, GENERIC, MULTIPLE_PTR }
 
@@ -35,8 +42,40 @@ final class Fleet {
       return q;
     }
 
+    /**
+     * Every other one as `kubectl apply` creates it: with its manifest in the last-applied-configuration annotation
+     * (client-side apply, which many GitOps setups use), so the memory per object is measured on such objects too.
+     */
     SendingIp sendingIp(String namespace) {
-      return SendingIps.sendingIp(namespace, name, ip, hostname, DOMAIN);
+      SendingIp sip = SendingIps.sendingIp(namespace, name, ip, hostname, DOMAIN);
+      if (index % 2 == 0) {
+        sip.getMetadata().setAnnotations(Map.of(LAST_APPLIED, lastApplied(namespace)));
+      }
+      return sip;
+    }
+
+    /** The annotation's value as kubectl writes it: the manifest as compact JSON, its own annotation left out. */
+    String lastApplied(String namespace) {
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      metadata.put("annotations", Map.of());
+      metadata.put("name", name);
+      metadata.put("namespace", namespace);
+      Map<String, Object> spec = new LinkedHashMap<>();
+      spec.put("domain", DOMAIN);
+      if (hostname != null) {
+        spec.put("hostname", hostname);
+      }
+      spec.put("ip", ip);
+      Map<String, Object> manifest = new LinkedHashMap<>();
+      manifest.put("apiVersion", SendingIp.GROUP + "/" + SendingIp.VERSION);
+      manifest.put("kind", "SendingIp");
+      manifest.put("metadata", metadata);
+      manifest.put("spec", spec);
+      try {
+        return COMPACT.writeValueAsString(manifest) + "\n";
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 

@@ -115,6 +115,15 @@ final class OperatorProcess implements AutoCloseable {
     return used;
   }
 
+  /**
+   * The live objects by class (jcmd GC.class_histogram, which collects first), also saved as text to {@code file}.
+   */
+  HeapHistogram heapHistogram(Path file) throws Exception {
+    String text = jcmd("GC.class_histogram");
+    Files.writeString(file, text);
+    return HeapHistogram.parse(text);
+  }
+
   String jcmd(String command) throws Exception {
     Process p = new ProcessBuilder("jcmd", String.valueOf(pid()), command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());

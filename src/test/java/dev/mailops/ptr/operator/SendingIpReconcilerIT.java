@@ -11,6 +11,8 @@ import dev.mailops.ptr.testing.RunningOperator;
 import dev.mailops.ptr.testing.SendingIps;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -203,6 +205,36 @@ class SendingIpReconcilerIT {
     create("waited", "2001:db8::43", "mx43.example.com", null);
     assertThat(api.kubectl("wait", "--for=condition=Ready", "sendingip/waited", "-n", ns,
         "--timeout=60s")).contains("condition met");
+  }
+
+  @Test
+  void kubectlApplyStillWorksAfterTheOperatorAddedItsFinalizerAndWroteStatus() throws Exception {
+    // the operator's cache drops kubectl's last-applied-configuration: none of its writes may lose it on the server
+    Path manifest = Files.createTempFile("applied-", ".yaml");
+    try {
+      Files.writeString(manifest, appliedManifest("  recheckInterval: 30m\n"));
+      api.kubectl("apply", "-f", manifest.toString());
+      await().atMost(Duration.ofSeconds(30)).until(() -> get("applied").getStatus() != null
+          && get("applied").hasFinalizer(SendingIpReconciler.FINALIZER));
+      assertThat(get("applied").getMetadata().getAnnotations())
+          .containsKey("kubectl.kubernetes.io/last-applied-configuration");
+
+      // kubectl finds the field it set last time in the annotation, and removes it now the manifest lacks it
+      Files.writeString(manifest, appliedManifest(""));
+      api.kubectl("apply", "-f", manifest.toString());
+      assertThat(get("applied").getSpec().getRecheckInterval()).isNull();
+      assertThat(get("applied").getSpec().getHostname()).isEqualTo("mail44.example.com");
+    } finally {
+      Files.deleteIfExists(manifest);
+      api.client().resources(SendingIp.class).inNamespace(ns).withName("applied").delete();
+      await().atMost(Duration.ofSeconds(30)).until(() -> get("applied") == null);
+    }
+  }
+
+  private static String appliedManifest(String extraSpec) {
+    return "apiVersion: ptr.mailops.dev/v1alpha1\nkind: SendingIp\nmetadata:\n  name: applied\n  namespace: " + ns
+        + "\nspec:\n  ip: 192.0.2.44\n  hostname: mail44.example.com\n  providerRef: absent\n"
+        + "  deletionPolicy: Reset\n" + extraSpec;
   }
 
   // --- helpers ------------------------------------------------------------------------------------------------

@@ -1,0 +1,83 @@
+package dev.mailops.ptr.operator;
+
+import dev.mailops.ptr.api.SendingIp;
+import dev.mailops.ptr.api.SendingIpSpec;
+import dev.mailops.ptr.api.SendingIpStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.Map;
+
+/**
+ * What the informer cache keeps of a SendingIp: the operator holds every one it watches, so at 10,000 and more the
+ * cache is most of the heap (docs/benchmarks.md, "live heap per SendingIp").
+ *
+ * <ul>
+ *   <li>Dropped: {@code metadata.managedFields} (server-side apply bookkeeping) and the
+ *       {@value #LAST_APPLIED} annotation (client-side {@code kubectl apply} keeps a second copy of the manifest
+ *       there). Nothing in the operator reads either. Both stay on the API server: the operator writes status by a
+ *       server-side apply of a fresh object carrying only name, namespace and status, and its finalizer changes are
+ *       JSON patches of the difference, so what the cache lacks is never written back.
+ *   <li>Shared: empty maps, and strings that repeat across objects (namespace, condition types, statuses,
+ *       reasons, common messages, timestamps of a mass creation or check), which JSON parsing makes anew for
+ *       every object.
+ * </ul>
+ */
+final class CachedSendingIp {
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  private CachedSendingIp() {}
+
+  /** Trims {@code resource} in place for the cache and returns it. */
+  static SendingIp trim(SendingIp resource) {
+    ObjectMeta meta = resource.getMetadata();
+    meta.setManagedFields(null);
+    Map<String, String> annotations = meta.getAnnotations();
+    if (annotations != null && annotations.containsKey(LAST_APPLIED)) {
+      annotations.remove(LAST_APPLIED);
+    }
+    meta.setAnnotations(sharedIfEmpty(meta.getAnnotations()));
+    meta.setLabels(sharedIfEmpty(meta.getLabels()));
+    meta.setAdditionalProperties(sharedIfEmpty(meta.getAdditionalProperties()));
+    meta.setNamespace(shared(meta.getNamespace()));
+    meta.setCreationTimestamp(shared(meta.getCreationTimestamp()));
+    resource.setApiVersion(shared(resource.getApiVersion()));
+    resource.setKind(shared(resource.getKind()));
+    SendingIpSpec spec = resource.getSpec();
+    if (spec != null) {
+      spec.setDomain(shared(spec.getDomain()));
+      spec.setRecheckInterval(shared(spec.getRecheckInterval()));
+    }
+    SendingIpStatus status = resource.getStatus();
+    if (status != null) {
+      status.setIprev(shared(status.getIprev()));
+      status.setLastCheckTime(shared(status.getLastCheckTime()));
+      if (status.getConditions() != null) {
+        for (Condition c : status.getConditions()) {
+          c.setType(shared(c.getType()));
+          c.setStatus(shared(c.getStatus()));
+          c.setReason(shared(c.getReason()));
+          c.setMessage(shared(c.getMessage()));
+          c.setLastTransitionTime(shared(c.getLastTransitionTime()));
+          c.setAdditionalProperties(sharedIfEmpty(c.getAdditionalProperties()));
+        }
+      }
+    }
+    return resource;
+  }
+
+  /**
+   * One immutable empty map instead of an empty (often never used) map per object and per condition: JSON parsing
+   * gives every fabric8 object its own. Cached objects are only read; writes go through copies.
+   */
+  private static <V> Map<String, V> sharedIfEmpty(Map<String, V> map) {
+    return map != null && map.isEmpty() ? Map.of() : map;
+  }
+
+  /**
+   * The JVM's string table: one copy of equal strings, and an entry goes when no object refers to its string any
+   * more, so names and messages of deleted objects do not pile up.
+   */
+  private static String shared(String s) {
+    return s == null ? null : s.intern();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.mailops.ptr.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailops.ptr.api.SendingIp;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.Test;
+
+/** What the informer cache keeps of a SendingIp as the API server sends it (a kubectl-applied one here). */
+class CachedSendingIpTest {
+  /** As a watch or list delivers it: created by `kubectl apply`, with managedFields and a status. */
+  private static String fromApiServer(String name, String ip) {
+    String manifest = "{\\\"apiVersion\\\":\\\"ptr.mailops.dev/v1alpha1\\\",\\\"kind\\\":\\\"SendingIp\\\","
+        + "\\\"metadata\\\":{\\\"annotations\\\":{},\\\"name\\\":\\\"" + name + "\\\",\\\"namespace\\\":\\\"mail\\\"},"
+        + "\\\"spec\\\":{\\\"ip\\\":\\\"" + ip + "\\\"}}\\n";
+    return """
+        {"apiVersion": "ptr.mailops.dev/v1alpha1", "kind": "SendingIp",
+         "metadata": {"name": "%s", "namespace": "mail", "uid": "u-%s", "resourceVersion": "7", "generation": 1,
+           "creationTimestamp": "2026-11-30T06:00:00Z",
+           "labels": {"team": "mail"},
+           "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "%s", "owner": "mail-team"},
+           "managedFields": [{"manager": "kubectl-client-side-apply", "operation": "Update",
+             "apiVersion": "ptr.mailops.dev/v1alpha1", "fieldsType": "FieldsV1",
+             "fieldsV1": {"f:spec": {".": {}, "f:ip": {}}}}]},
+         "spec": {"ip": "%s", "domain": "example.com"},
+         "status": {"observedGeneration": 1, "iprev": "pass", "lastCheckTime": "2026-11-30T06:00:05Z",
+           "conditions": [{"type": "Ready", "status": "True", "reason": "Compliant",
+             "message": "the PTR is set, forward-confirmed and meaningful", "observedGeneration": 1,
+             "lastTransitionTime": "2026-11-30T06:00:05Z"}]}}
+        """.formatted(name, name, manifest, ip);
+  }
+
+  @Test
+  void cacheCopyDropsKubectlsLastAppliedConfigurationAndManagedFieldsButKeepsTheRest() {
+    SendingIp cached = CachedSendingIp.trim(Serialization.unmarshal(fromApiServer("a", "192.0.2.1"), SendingIp.class));
+
+    assertThat(cached.getMetadata().getAnnotations()).containsOnlyKeys("owner");
+    assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(cached.getMetadata().getLabels()).containsEntry("team", "mail");
+    assertThat(cached.getMetadata().getResourceVersion()).isEqualTo("7");
+    assertThat(cached.getSpec().getIp()).isEqualTo("192.0.2.1");
+    assertThat(cached.getStatus().condition("Ready").map(Condition::getReason)).contains("Compliant");
+  }
+
+  @Test
+  void stringsRepeatedAcrossSendingIpsAreKeptOnceInTheCache() {
+    SendingIp a = CachedSendingIp.trim(Serialization.unmarshal(fromApiServer("a", "192.0.2.1"), SendingIp.class));
+    SendingIp b = CachedSendingIp.trim(Serialization.unmarshal(fromApiServer("b", "192.0.2.2"), SendingIp.class));
+
+    Condition readyA = a.getStatus().condition("Ready").orElseThrow();
+    Condition readyB = b.getStatus().condition("Ready").orElseThrow();
+    assertThat(readyA.getMessage()).isSameAs(readyB.getMessage());
+    assertThat(readyA.getReason()).isSameAs(readyB.getReason());
+    assertThat(readyA.getLastTransitionTime()).isSameAs(readyB.getLastTransitionTime());
+    assertThat(a.getMetadata().getNamespace()).isSameAs(b.getMetadata().getNamespace());
+  }
+}
