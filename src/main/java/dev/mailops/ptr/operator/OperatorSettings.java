@@ -17,14 +17,26 @@ import java.util.Set;
  *     (Kubernetes restarts the pod); tests that run several instances in one JVM turn it off
  * @param providers how ReverseDnsProviders are used; its operatorNamespace is where credentials Secrets live
  * @param owner owner discovery (RDAP, cloud ranges) for status.owner; off unless the run command turns it on
+ * @param sharding which share of the SendingIps this replica owns; more than one shard implies leader election
+ *     (a Lease per shard)
  */
 public record OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval, Set<String> namespaces,
     int healthPort, int reconcileThreads, Duration duplicateRecheck, Duration statusHeartbeat,
     boolean leaderElection, String leaseNamespace, String identity, Duration leaseDuration,
-    boolean exitOnLostLease, ProviderSettings providers, OwnerSettings owner) {
+    boolean exitOnLostLease, ProviderSettings providers, OwnerSettings owner, Sharding sharding) {
 
+  /** The Lease of the only shard; {@link Sharding#leaseName()} names one per shard. */
   public static final String LEASE_NAME = "ptr-operator-leader";
   public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
+
+  /** One shard: every SendingIp. */
+  public OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval, Set<String> namespaces,
+      int healthPort, int reconcileThreads, Duration duplicateRecheck, Duration statusHeartbeat,
+      boolean leaderElection, String leaseNamespace, String identity, Duration leaseDuration,
+      boolean exitOnLostLease, ProviderSettings providers, OwnerSettings owner) {
+    this(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads, duplicateRecheck, statusHeartbeat,
+        leaderElection, leaseNamespace, identity, leaseDuration, exitOnLostLease, providers, owner, Sharding.NONE);
+  }
 
   /** Default lease and provider settings, owner discovery off, the lease namespace as the operator's own. */
   public OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval, Set<String> namespaces, int healthPort,
@@ -39,18 +51,26 @@ public record OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval,
   public OperatorSettings withLeaderElection(String namespace, String identity, Duration leaseDuration,
       boolean exitOnLostLease) {
     return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
-        duplicateRecheck, statusHeartbeat, true, namespace, identity, leaseDuration, exitOnLostLease, providers, owner);
+        duplicateRecheck, statusHeartbeat, true, namespace, identity, leaseDuration, exitOnLostLease, providers, owner,
+        sharding);
   }
 
   public OperatorSettings withProviders(ProviderSettings newProviders) {
     return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
         duplicateRecheck, statusHeartbeat, leaderElection, leaseNamespace, identity, leaseDuration, exitOnLostLease,
-        newProviders, owner);
+        newProviders, owner, sharding);
   }
 
   public OperatorSettings withOwner(OwnerSettings newOwner) {
     return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
         duplicateRecheck, statusHeartbeat, leaderElection, leaseNamespace, identity, leaseDuration, exitOnLostLease,
-        providers, newOwner);
+        providers, newOwner, sharding);
+  }
+
+  /** The same settings owning only {@code newSharding}'s share; with more than one shard, with leader election. */
+  public OperatorSettings withSharding(Sharding newSharding) {
+    return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
+        duplicateRecheck, statusHeartbeat, leaderElection || newSharding.sharded(), leaseNamespace, identity,
+        leaseDuration, exitOnLostLease, providers, owner, newSharding);
   }
 }
