@@ -3,6 +3,7 @@ package dev.mailops.ptr.cli;
 import dev.mailops.ptr.operator.OperatorSettings;
 import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.operator.PtrOperator;
+import dev.mailops.ptr.operator.Sharding;
 import dev.mailops.ptr.operator.ShippedProviders;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -77,6 +78,16 @@ final class RunCommand implements Callable<Integer> {
       description = "How often each ReverseDnsProvider is probed again (default: ${DEFAULT-VALUE}).")
   String providerProbeInterval;
 
+  @Option(names = "--total-shards", defaultValue = "${env:PTR_TOTAL_SHARDS:-1}",
+      description = "How many shards share the SendingIps, by IP (1 to 64); more than 1 takes a Lease per shard "
+          + "(default: ${DEFAULT-VALUE}).")
+  int totalShards;
+
+  @Option(names = "--shard", defaultValue = "${env:PTR_SHARD:-}",
+      description = "Which shard this replica runs, 0 to --total-shards - 1 (default: the pod index PTR_POD_INDEX "
+          + "modulo --total-shards, as the chart's StatefulSet sets it; else 0).")
+  String shard;
+
   @Spec
   CommandSpec spec;
 
@@ -124,7 +135,32 @@ final class RunCommand implements Callable<Integer> {
         .withProviders(ProviderSettings.defaults(operatorNamespace)
             .withProbeInterval(Flags.positiveDuration("--provider-probe-interval", providerProbeInterval)))
         .withOwner(owner.settings())
-        .withAuthoritative(authoritative.settings(dns.settings()).orElse(null));
+        .withAuthoritative(authoritative.settings(dns.settings()).orElse(null))
+        .withSharding(sharding());
+  }
+
+  /** --shard, else the StatefulSet pod's index (each shard's replicas are the pods k, k + T, k + 2T, ...). */
+  Sharding sharding() {
+    if (totalShards < 1 || totalShards > Sharding.BUCKETS) {
+      throw new IllegalArgumentException("--total-shards must be between 1 and " + Sharding.BUCKETS + ", not "
+          + totalShards);
+    }
+    if (shard != null && !shard.isBlank()) {
+      return new Sharding(number("--shard", shard), totalShards);
+    }
+    String podIndex = System.getenv("PTR_POD_INDEX");
+    if (podIndex != null && !podIndex.isBlank()) {
+      return new Sharding(number("PTR_POD_INDEX", podIndex) % totalShards, totalShards);
+    }
+    return new Sharding(0, totalShards);
+  }
+
+  private static int number(String flag, String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " must be a whole number, not '" + text + "'");
+    }
   }
 
   private static String hostName() {

@@ -11,16 +11,21 @@ import dev.mailops.ptr.verify.Verifier;
 import dev.mailops.ptr.verify.authority.AuthoritativeChecker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RegisteredController;
 import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +54,11 @@ public final class PtrOperator implements AutoCloseable {
   private final SimpleInboundEventSource<SendingIp> rerun = new SimpleInboundEventSource<>("rerun-after-api-outage");
   private final ScheduledExecutorService outageWatch;
   private volatile boolean wasHealthy;
+  /** Labels new SendingIps with their IP bucket (null with one shard). */
+  private final ShardLabeller labeller;
+  private volatile CompletableFuture<?> election;
+  /** Why this replica does not reconcile yet (standby, another shard count still running); null once it does. */
+  private volatile String waitingFor;
 
   /** Without provider support beyond the given gate (ProviderGate.NONE: verification only). */
   public PtrOperator(KubernetesClient client, OperatorSettings settings, ProviderGate providerGate,
@@ -81,13 +91,8 @@ public final class PtrOperator implements AutoCloseable {
           .withCloseClientOnStop(false)
           // An API server outage at start must not kill the process: it waits and recovers.
           .withStopOnInformerErrorDuringStartup(false);
-      if (settings.leaderElection()) {
-        Duration lease = settings.leaseDuration();
-        // renew well before the lease runs out, and retry often enough to take over promptly
-        overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME,
-            settings.leaseNamespace(), lease, lease.multipliedBy(2).dividedBy(3), lease.dividedBy(5),
-            settings.identity(), leaderCallbacks(settings), false));
-      }
+      // Leader election is this class's (see start()): JOSDK's would start reconciling as soon as the shard's Lease
+      // is held, before the replicas of another shard count have stopped.
     });
     Clock clock = Clock.systemUTC();
     this.events = new SendingIpEvents(client, clock, "ptr-operator");
@@ -101,11 +106,19 @@ public final class PtrOperator implements AutoCloseable {
         : new AuthoritativeChecker(settings.dns(), settings.authoritative(), clock);
     var reconciler = new SendingIpReconciler(verifier, providerGate, cluster, new StatusAggregator(), events,
         settings, state, clock, owners, authoritative);
-    metrics.countSendingIpsFrom(reconciler::cachedSendingIps);
+    // a standby's informers have not started: it holds (and counts) no SendingIps until it leads
+    metrics.countSendingIpsFrom(() -> operator.getRuntimeInfo().isStarted() ? reconciler.cachedSendingIps()
+        : java.util.stream.Stream.empty());
     RegisteredController<SendingIp> registered = operator.register(reconciler, config -> {
       config.withRetry(retry(settings));
       // The informer cache holds every SendingIp: most of the heap at 10,000 objects (docs/benchmarks.md).
-      config.withItemStore(new TransformingItemStore<>(CachedSendingIp::trim));
+      // JOSDK hands one item store to every informer: with several watched namespaces there is one informer per
+      // namespace, and a shared store made each list (and count) the objects of all of them
+      if (settings.namespaces().size() <= 1) {
+        config.withItemStore(new TransformingItemStore<>(CachedSendingIp::trim));
+      }
+      // a shard's cache holds only its share: the API server filters by the bucket label
+      settings.sharding().selector().ifPresent(config::withLabelSelector);
       if (!settings.namespaces().isEmpty()) {
         config.settingNamespaces(settings.namespaces());
       }
@@ -117,7 +130,10 @@ public final class PtrOperator implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    if (instances != null) {
+    this.labeller = settings.sharding().sharded()
+        ? new ShardLabeller(client, settings.sharding(), settings.namespaces()) : null;
+    // one shard probes the providers and writes their status; more would only repeat the calls and the writes
+    if (instances != null && settings.sharding().shard() == 0) {
       // cluster-scoped: watches all ReverseDnsProviders whatever namespaces the SendingIp controller watches
       operator.register(new ReverseDnsProviderReconciler(instances, settings.providers(), clock));
     }
@@ -159,9 +175,71 @@ public final class PtrOperator implements AutoCloseable {
   }
 
   public void start() {
+    if (!settings.leaderElection()) {
+      startReconciling();
+      log.info("ptr-operator started; health on port {}", health.port());
+      return;
+    }
+    String leaseName = settings.sharding().leaseName();
+    waitingFor = "standby: waiting for the Lease " + leaseName;
+    Duration lease = settings.leaseDuration();
+    // renew well before the lease runs out, and retry often enough to take over promptly
+    LeaderElector elector = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
+        .withName(leaseName)
+        .withLock(new LeaseLock(settings.leaseNamespace(), leaseName, settings.identity()))
+        .withLeaseDuration(lease)
+        .withRenewDeadline(lease.multipliedBy(2).dividedBy(3))
+        .withRetryPeriod(lease.dividedBy(5))
+        .withReleaseOnCancel(false) // close() releases it, after reconciling has stopped
+        .withLeaderCallbacks(leaderCallbacks(settings))
+        .build()).build();
+    election = elector.start();
+    log.info("ptr-operator started ({}); health on port {}", settings.sharding(), health.port());
+  }
+
+  private synchronized void startReconciling() {
+    if (closing || operator.getRuntimeInfo().isStarted()) {
+      return;
+    }
     operator.start();
+    if (labeller != null) {
+      labeller.start();
+    }
     outageWatch.scheduleWithFixedDelay(this::rerunFailedWhenTheApiServerReturns, 1, 1, TimeUnit.SECONDS);
-    log.info("ptr-operator started; health on port {}", health.port());
+    waitingFor = null;
+  }
+
+  /**
+   * Holding this shard's Lease, waits until no replica of another shard count holds one of its Leases, then
+   * reconciles. Both sides take their own Lease before they look at the others', so two shard counts never both
+   * pass: during a resharding no SendingIp has two owners, and no provider gets the same write twice.
+   */
+  private void reconcileOnceAlone() {
+    Duration poll = settings.leaseDuration().dividedBy(5);
+    try {
+      while (!closing) {
+        List<String> others = ShardLeases.heldByOtherShardCounts(client, settings.leaseNamespace(),
+            settings.sharding(), Instant.now());
+        if (others.isEmpty()) {
+          startReconciling();
+          log.info("{} leads {}: reconciling", settings.identity(), settings.sharding());
+          return;
+        }
+        String waiting = "waiting for the replicas of another shard count to stop (Leases " + others + ")";
+        if (!waiting.equals(waitingFor)) {
+          log.info("{} leads {}, {}", settings.identity(), settings.sharding(), waiting);
+        }
+        waitingFor = waiting;
+        Thread.sleep(poll.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("could not start reconciling", e);
+      if (settings.exitOnLostLease()) {
+        System.exit(1);
+      }
+    }
   }
 
   public OperatorMetrics metrics() {
@@ -186,7 +264,8 @@ public final class PtrOperator implements AutoCloseable {
       return;
     }
     try {
-      var lease = client.leases().inNamespace(settings.leaseNamespace()).withName(OperatorSettings.LEASE_NAME).get();
+      var lease = client.leases().inNamespace(settings.leaseNamespace()).withName(settings.sharding().leaseName())
+          .get();
       if (lease != null && lease.getSpec() != null && settings.identity().equals(lease.getSpec().getHolderIdentity())) {
         lease.getSpec().setHolderIdentity("");
         lease.getSpec().setLeaseDurationSeconds(1);
@@ -206,7 +285,8 @@ public final class PtrOperator implements AutoCloseable {
    */
   private LeaderCallbacks leaderCallbacks(OperatorSettings settings) {
     return new LeaderCallbacks(
-        () -> log.info("{} leads: reconciling", settings.identity()),
+        // not on the elector's thread: it must go on renewing the Lease meanwhile
+        () -> new Thread(this::reconcileOnceAlone, "shard-start").start(),
         () -> {
           if (closing) {
             log.info("released the leader Lease on shutdown");
@@ -221,6 +301,11 @@ public final class PtrOperator implements AutoCloseable {
   }
 
   private HealthServer.Probe readiness() {
+    String waiting = waitingFor;
+    if (waiting != null) {
+      // ready: a standby is part of a healthy rollout, and a rollout must not stall on it
+      return new HealthServer.Probe(true, waiting);
+    }
     var runtime = operator.getRuntimeInfo();
     if (!runtime.isStarted()) {
       return new HealthServer.Probe(false, "starting");
@@ -236,7 +321,17 @@ public final class PtrOperator implements AutoCloseable {
     closing = true;
     try {
       outageWatch.shutdownNow();
-      operator.stop();
+      synchronized (this) {
+        if (labeller != null) {
+          labeller.close();
+        }
+        if (operator.getRuntimeInfo().isStarted()) {
+          operator.stop();
+        }
+      }
+      if (election != null) {
+        election.cancel(true);
+      }
       releaseLease();
     } finally {
       health.close();

@@ -126,11 +126,27 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
     log.debug("{}/{}: reconcile (deleted={}, marked={}, finalizer={})", resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(), context.isPrimaryResourceDeleted(), resource.isMarkedForDeletion(),
         hasFinalizer);
-    // an object that still carries this finalizer cannot be gone from the API server, whatever the event says
-    if (context.isPrimaryResourceDeleted() && !hasFinalizer) {
-      providerGate.forget(uid);
-      owners.forget(resource);
-      return UpdateControl.noUpdate();
+    if (context.isPrimaryResourceDeleted()) {
+      // Gone from this replica's view: deleted, or moved to another shard (its IP bucket label changed). Only the
+      // API server can tell which; an object that moved must be neither checked nor reset here, its new shard does.
+      Optional<SendingIp> current = hasFinalizer ? Optional.ofNullable(fresh(resource, context))
+          .filter(now -> uid.equals(now.getMetadata().getUid()))
+          .filter(settings.sharding()::ownsLabelled) : Optional.empty();
+      if (current.isEmpty()) {
+        providerGate.forget(uid);
+        owners.forget(resource);
+        return UpdateControl.noUpdate();
+      }
+      // still here with the finalizer (deleted while no operator ran): cleaned up or checked as usual
+      resource = current.get();
+    }
+    if (settings.sharding().sharded()) {
+      int bucket = Sharding.bucketOf(resource);
+      if (!Sharding.labelledBucket(resource).equals(Optional.of(bucket))) {
+        // its IP changed: the shard of the new IP's bucket checks it (and sees every other claim of that IP)
+        ShardLabeller.label(context.getClient(), resource, bucket);
+        return UpdateControl.noUpdate();
+      }
     }
     if (resource.isMarkedForDeletion()) {
       return hasFinalizer ? cleanUp(resource, context) : UpdateControl.noUpdate();
@@ -143,6 +159,12 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
       resource = PrimaryUpdateAndCacheUtils.removeFinalizer(context.getClient(), resource, FINALIZER);
     }
     return check(resource, context);
+  }
+
+  /** The object as the API server has it now (null when gone): an informer's delete event cannot tell. */
+  private static SendingIp fresh(SendingIp resource, Context<SendingIp> context) {
+    return context.getClient().resources(SendingIp.class).inNamespace(resource.getMetadata().getNamespace())
+        .withName(resource.getMetadata().getName()).get();
   }
 
   private UpdateControl<SendingIp> cleanUp(SendingIp resource, Context<SendingIp> context) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,13 +29,30 @@ class RunCommandFlagsTest {
       "--status-heartbeat, soon",
   })
   void nonPositiveOrMalformedDurationFlagIsRefusedWithOneLineNamingItAndExitTwo(String flag, String value) {
+    assertThat(refusal("run", "--health-port", "0", flag, value)).startsWith("error: " + flag + " ").contains(value);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "--shard 3 --total-shards 3 | --shard must be between 0 and 2 (--total-shards 3 counts from 0), not 3",
+      "--shard -1 --total-shards 2 | --shard must be between 0 and 1",
+      "--shard one --total-shards 2 | --shard must be a whole number, not 'one'",
+      "--total-shards 0 | --total-shards must be between 1 and 64, not 0",
+      "--total-shards 65 | --total-shards must be between 1 and 64, not 65",
+  })
+  void aShardOutsideTheShardCountIsRefusedWithOneLineAndExitTwo(String flags, String error) {
+    List<String> args = new ArrayList<>(List.of("run", "--health-port", "0"));
+    args.addAll(List.of(flags.split(" ")));
+    assertThat(refusal(args.toArray(String[]::new))).startsWith("error: " + error);
+  }
+
+  /** The one line `run` printed when it refused the arguments with exit code 2. */
+  private static String refusal(String... args) {
     StringWriter err = new StringWriter();
-    StringWriter out = new StringWriter();
     int exit = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Main.commandLine()
-        .setErr(new PrintWriter(err, true)).setOut(new PrintWriter(out, true))
-        .execute("run", "--health-port", "0", flag, value));
+        .setErr(new PrintWriter(err, true)).setOut(new PrintWriter(new StringWriter(), true)).execute(args));
     assertThat(exit).as(err.toString()).isEqualTo(Main.BAD_INPUT);
-    assertThat(err.toString().lines().toList()).singleElement().asString()
-        .startsWith("error: " + flag + " ").contains(value);
+    assertThat(err.toString().lines().toList()).hasSize(1);
+    return err.toString().strip();
   }
 }

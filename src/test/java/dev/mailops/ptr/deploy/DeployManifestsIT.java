@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -285,6 +286,45 @@ class DeployManifestsIT {
     assertThat(env(c, "PTR_LEADER_ELECTION")).isEqualTo("false");
     assertThat(c.getImage()).isEqualTo("ghcr.io/mailops/ptr-operator:1.2.3");
     assertThat(deployment.getSpec().getTemplate().getSpec().getNodeSelector()).containsEntry("pool", "system");
+  }
+
+  @Test
+  void theShardedStatefulSetIsTheChartsAndRunsTheDeploymentsPodWithAShard() {
+    List<HasMetadata> sharded = Manifests.parse(client, Manifests.helmYaml("--set", "shards=3"));
+    assertThat(Manifests.all(sharded, Deployment.class)).as("one workload per shard count").isEmpty();
+    StatefulSet fromHelm = Manifests.only(sharded, StatefulSet.class);
+    StatefulSet fromFile;
+    try {
+      fromFile = Manifests.only(Manifests.parse(client, Files.readString(Path.of("deploy/statefulset-sharded.yaml"))),
+          StatefulSet.class);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    // three shards of two replicas: pods k and k + 3 run shard k
+    assertThat(fromHelm.getSpec().getReplicas()).isEqualTo(fromFile.getSpec().getReplicas()).isEqualTo(6);
+    assertThat(fromHelm.getSpec().getPodManagementPolicy()).isEqualTo(fromFile.getSpec().getPodManagementPolicy())
+        .isEqualTo("Parallel");
+    assertThat(fromHelm.getSpec().getServiceName()).isEqualTo(fromFile.getSpec().getServiceName())
+        .isEqualTo(Manifests.only(sharded, Service.class).getMetadata().getName());
+    Container h = fromHelm.getSpec().getTemplate().getSpec().getContainers().get(0);
+    Container f = fromFile.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(h.getEnv()).isEqualTo(f.getEnv());
+    assertThat(env(f, "PTR_TOTAL_SHARDS")).isEqualTo("3");
+    assertThat(f.getEnv()).filteredOn(e -> e.getName().equals("PTR_POD_INDEX")).singleElement()
+        .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+            .isEqualTo("metadata.labels['apps.kubernetes.io/pod-index']"));
+    // apart from the two shard variables, the pod of the one-shard Deployment
+    for (StatefulSet set : List.of(fromHelm, fromFile)) {
+      var pod = set.getSpec().getTemplate().getSpec();
+      pod.getContainers().get(0).getEnv().removeIf(e -> e.getName().equals("PTR_TOTAL_SHARDS")
+          || e.getName().equals("PTR_POD_INDEX"));
+      List<HasMetadata> rendering = set == fromHelm ? helm : kustomize;
+      var single = Manifests.only(rendering, Deployment.class).getSpec().getTemplate();
+      pod.getContainers().get(0).setImage(single.getSpec().getContainers().get(0).getImage());
+      assertThat(set.getSpec().getTemplate()).as(set == fromHelm ? "chart" : "deploy/").isEqualTo(single);
+    }
+    client.apps().statefulSets().inNamespace(NAMESPACE).resource(fromFile).dryRun().create();
+    client.apps().statefulSets().inNamespace(NAMESPACE).resource(fromHelm).dryRun().create();
   }
 
   private static String env(Container container, String name) {

@@ -101,6 +101,22 @@ public final class ReverseDnsProviders {
     return block;
   }
 
+  /** RFC 2136 updates to the BIND fixture, signed with its key read from Secret {@code secretNs}/{@code secret}. */
+  public static ReverseDnsProviderSpec rfc2136(BindServer bind, String secretNs, String secret,
+      List<String> allowedCidrs) {
+    var spec = new ReverseDnsProviderSpec();
+    spec.setAllowedCidrs(allowedCidrs);
+    var update = new ReverseDnsProviderSpec.Rfc2136Provider();
+    update.setServer("127.0.0.1:" + bind.dnsAddress().getPort());
+    update.setTsigKeyName(bind.tsigKeyName());
+    var ref = new ReverseDnsProviderSpec.SecretRef();
+    ref.setNamespace(secretNs);
+    ref.setName(secret);
+    update.setTsigSecretRef(ref);
+    spec.setRfc2136(update);
+    return spec;
+  }
+
   /** The same spec, usable only by namespaces labelled team={@code team}. */
   public static ReverseDnsProviderSpec forTeam(ReverseDnsProviderSpec spec, String team) {
     spec.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels("team", team).build());

@@ -78,6 +78,49 @@ public final class RunningOperator implements AutoCloseable {
     return operator.metrics().finishedReconciliations(namespace, name);
   }
 
+  /** The sum of one Prometheus metric's series whose labels contain every given {@code name="value"} pair. */
+  public double metric(String name, String... labels) {
+    double sum = 0;
+    for (String line : scrape().lines().toList()) {
+      if (line.startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  /** The Prometheus text exposition of /metrics. */
+  public String scrape() {
+    return operator.metrics().scrape();
+  }
+
+  /** What /readyz says: ready or not, and why (e.g. a standby waiting for its shard's Lease). */
+  public String readiness() {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + operator.healthPort() + "/readyz")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Dies as a crashed pod does: its connection to the API server goes first, so its Lease is neither renewed nor
+   * released and a standby takes over only when it expires.
+   */
+  public void kill() {
+    client.close();
+    try {
+      operator.close();
+    } catch (RuntimeException e) {
+      // without a client some of the shutdown fails, as it would for a killed process
+    }
+  }
+
   public int healthPort() {
     return operator.healthPort();
   }
