@@ -1,11 +1,20 @@
 package dev.mailops.ptr.cli;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /** How `run` finds its cluster: fabric8's own discovery (in-cluster service account, KUBECONFIG, ~/.kube/config). */
 final class ClusterConfig {
 
   private ClusterConfig() {
+  }
+
+  /** A client of the discovered cluster, its TLS suited to this JVM ({@link KubeHttpClientFactory}). */
+  static KubernetesClient connect() {
+    Config config = discover();
+    return new KubernetesClientBuilder().withConfig(config)
+        .withHttpClientFactory(KubeHttpClientFactory.forThisJvm(config)).build();
   }
 
   static Config discover() {

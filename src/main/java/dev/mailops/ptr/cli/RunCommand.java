@@ -6,7 +6,6 @@ import dev.mailops.ptr.operator.PtrOperator;
 import dev.mailops.ptr.operator.Sharding;
 import dev.mailops.ptr.operator.ShippedProviders;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -100,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       return Main.BAD_INPUT;
     }
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(ClusterConfig.discover()).build();
+    KubernetesClient client = ClusterConfig.connect();
     CountDownLatch stopped = new CountDownLatch(1);
     try (PtrOperator operator = new PtrOperator(client, settings,
         ShippedProviders.all(settings.providers().dnsTimeout()), Map.of())) {
