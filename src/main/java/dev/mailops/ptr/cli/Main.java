@@ -16,7 +16,22 @@ public final class Main {
   public static final int UNDETERMINED = 3;
 
   public static void main(String[] args) {
+    atLeastTwoCommonPoolThreads();
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * With two CPUs or fewer (a container's CPU limit counts), the JDK's common pool has one thread, and
+   * CompletableFuture then runs every asynchronous step on a new thread of its own. The JDK HTTP client hands each
+   * response to such a step: the operator started a thread per API request (about 20,000 at N = 10,000,
+   * docs/benchmarks.md). Two threads in the common pool make CompletableFuture use it. Set before anything
+   * touches the pool; an explicit -D setting wins.
+   */
+  static void atLeastTwoCommonPoolThreads() {
+    String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(parallelism) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+      System.setProperty(parallelism, "2");
+    }
   }
 
   public static CommandLine commandLine() {

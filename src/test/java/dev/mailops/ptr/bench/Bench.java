@@ -501,6 +501,7 @@ public final class Bench {
       r.put("convergence.dnsQueries", queries);
       r.put("convergence.dnsQueriesPerIp", queries / (double) fleet.size());
       r.put("convergence.cpuSeconds", op.cpuSeconds());
+      r.put("convergence.threadsStarted", op.threadsStarted());
       r.put("convergence.rssMib", op.statusKib("VmRSS") / 1024.0);
       r.put("convergence.peakRssMib", op.statusKib("VmHWM") / 1024.0);
       r.put("footprint.liveHeapAfterConvergenceMib", op.liveHeapKib() / 1024.0);

@@ -145,6 +145,7 @@ final class BenchReport {
       new Row("convergence.dnsQueries", "DNS queries served during convergence", "", null, ""),
       new Row("convergence.dnsQueriesPerIp", "DNS queries per SendingIp", "", null, "PTR + A of each name: 2 to 3"),
       new Row("convergence.cpuSeconds", "operator CPU during start-up and convergence", "s", null, ""),
+      new Row("convergence.threadsStarted", "threads the operator's JVM started by then", "", null, "(information) a thread per API request would show here"),
       new Row("convergence.peakRssMib", "operator peak RSS (VmHWM) at convergence", "MiB", null, ""),
       new Row("engine.qps", "**DNS limit**: engine queries/s (Java harness on Verifier, " + Bench.IN_FLIGHT + " verifications in flight)", "/s", null, ""),
       new Row("dnsperf.qps", "dnsperf queries/s, same queries, same server, " + 2 * Bench.IN_FLIGHT + " outstanding", "/s", null, "baseline"),

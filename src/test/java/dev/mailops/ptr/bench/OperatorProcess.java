@@ -85,6 +85,16 @@ final class OperatorProcess implements AutoCloseable {
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
   }
 
+  /** Threads the JVM has started since launch (jcmd PerfCounter.print: java.threads.started). */
+  long threadsStarted() throws Exception {
+    for (String line : jcmd("PerfCounter.print").split("\n")) {
+      if (line.startsWith("java.threads.started=")) {
+        return Long.parseLong(line.substring("java.threads.started=".length()).trim());
+      }
+    }
+    throw new IllegalStateException("no java.threads.started counter");
+  }
+
   /** A field of /proc/PID/status in KiB, e.g. VmRSS or VmHWM. */
   long statusKib(String field) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
