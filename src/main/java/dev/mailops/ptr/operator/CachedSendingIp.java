@@ -5,6 +5,7 @@ import dev.mailops.ptr.api.SendingIpSpec;
 import dev.mailops.ptr.api.SendingIpStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +18,8 @@ import java.util.Map;
  *       there). Nothing in the operator reads either. Both stay on the API server: the operator writes status by a
  *       server-side apply of a fresh object carrying only name, namespace and status, and its finalizer changes are
  *       JSON patches of the difference, so what the cache lacks is never written back.
+ *   <li>Frozen: its lists and maps cannot be changed. The reconciler is handed the cached object itself
+ *       ({@link CacheSharingCloner}) and only reads it; a change would throw rather than corrupt the cache.
  *   <li>Shared: empty maps, and strings that repeat across objects (namespace, condition types, statuses,
  *       reasons, common messages, timestamps of a mass creation or check), which JSON parsing makes anew for
  *       every object.
@@ -35,8 +38,9 @@ final class CachedSendingIp {
     if (annotations != null && annotations.containsKey(LAST_APPLIED)) {
       annotations.remove(LAST_APPLIED);
     }
-    meta.setAnnotations(sharedIfEmpty(meta.getAnnotations()));
-    meta.setLabels(sharedIfEmpty(meta.getLabels()));
+    meta.setAnnotations(frozen(meta.getAnnotations()));
+    meta.setLabels(frozen(meta.getLabels()));
+    meta.setFinalizers(frozen(meta.getFinalizers()));
     meta.setAdditionalProperties(sharedIfEmpty(meta.getAdditionalProperties()));
     meta.setNamespace(shared(meta.getNamespace()));
     meta.setCreationTimestamp(shared(meta.getCreationTimestamp()));
@@ -49,6 +53,8 @@ final class CachedSendingIp {
     }
     SendingIpStatus status = resource.getStatus();
     if (status != null) {
+      status.setPtrNames(frozen(status.getPtrNames()));
+      status.setForwardAddresses(frozen(status.getForwardAddresses()));
       status.setIprev(shared(status.getIprev()));
       status.setLastCheckTime(shared(status.getLastCheckTime()));
       if (status.getConditions() != null) {
@@ -60,9 +66,19 @@ final class CachedSendingIp {
           c.setLastTransitionTime(shared(c.getLastTransitionTime()));
           c.setAdditionalProperties(sharedIfEmpty(c.getAdditionalProperties()));
         }
+        status.setConditions(frozen(status.getConditions()));
       }
     }
     return resource;
+  }
+
+  /** An unmodifiable copy (compact: no spare capacity); as it is when it holds a null, which List.copyOf refuses. */
+  private static <T> List<T> frozen(List<T> list) {
+    return list == null || list.contains(null) ? list : List.copyOf(list);
+  }
+
+  private static Map<String, String> frozen(Map<String, String> map) {
+    return map == null || map.containsKey(null) || map.containsValue(null) ? map : Map.copyOf(map);
   }
 
   /**

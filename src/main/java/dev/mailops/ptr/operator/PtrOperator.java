@@ -89,6 +89,7 @@ public final class PtrOperator implements AutoCloseable {
           .withMetrics(metrics.josdkMetrics())
           .withConcurrentReconciliationThreads(settings.reconcileThreads())
           .withCloseClientOnStop(false)
+          .withResourceCloner(new CacheSharingCloner(client.getKubernetesSerialization()))
           // An API server outage at start must not kill the process: it waits and recovers.
           .withStopOnInformerErrorDuringStartup(false);
       // Leader election is this class's (see start()): JOSDK's would start reconciling as soon as the shard's Lease

@@ -1,6 +1,7 @@
 package dev.mailops.ptr.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailops.ptr.api.SendingIp;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -54,5 +55,18 @@ class CachedSendingIpTest {
     assertThat(readyA.getReason()).isSameAs(readyB.getReason());
     assertThat(readyA.getLastTransitionTime()).isSameAs(readyB.getLastTransitionTime());
     assertThat(a.getMetadata().getNamespace()).isSameAs(b.getMetadata().getNamespace());
+  }
+
+  @Test
+  void theCachedObjectsListsAndMapsCannotBeChangedSoAReconcileCannotCorruptTheCache() {
+    SendingIp cached = CachedSendingIp.trim(Serialization.unmarshal(fromApiServer("a", "192.0.2.1"), SendingIp.class));
+
+    assertThatThrownBy(() -> cached.addFinalizer("example.com/finalizer"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> cached.getMetadata().getLabels().put("team", "other"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> cached.getStatus().getConditions().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(cached.getStatus().getConditions()).hasSize(1);
   }
 }
