@@ -20,7 +20,8 @@ import java.util.Map;
  *       JSON patches of the difference, so what the cache lacks is never written back.
  *   <li>Frozen: its lists and maps cannot be changed. The reconciler is handed the cached object itself
  *       ({@link CacheSharingCloner}) and only reads it; a change would throw rather than corrupt the cache.
- *   <li>Shared: empty maps, and strings that repeat across objects (namespace, condition types, statuses,
+ *   <li>Shared: a PTR name or forward address equal to the spec's hostname or IP is the spec's string; empty
+ *       maps, and strings that repeat across objects (namespace, condition types, statuses,
  *       reasons, common messages, timestamps of a mass creation or check), which JSON parsing makes anew for
  *       every object.
  * </ul>
@@ -53,8 +54,8 @@ final class CachedSendingIp {
     }
     SendingIpStatus status = resource.getStatus();
     if (status != null) {
-      status.setPtrNames(frozen(status.getPtrNames()));
-      status.setForwardAddresses(frozen(status.getForwardAddresses()));
+      status.setPtrNames(frozen(reusing(status.getPtrNames(), spec == null ? null : spec.getHostname())));
+      status.setForwardAddresses(frozen(reusing(status.getForwardAddresses(), spec == null ? null : spec.getIp())));
       status.setIprev(shared(status.getIprev()));
       status.setLastCheckTime(shared(status.getLastCheckTime()));
       if (status.getConditions() != null) {
@@ -70,6 +71,12 @@ final class CachedSendingIp {
       }
     }
     return resource;
+  }
+
+  /** {@code names} with each element equal to {@code same} replaced by it: one copy of what the object repeats. */
+  private static List<String> reusing(List<String> names, String same) {
+    return names == null || same == null || !names.contains(same) ? names
+        : names.stream().map(name -> same.equals(name) ? same : name).toList();
   }
 
   /** An unmodifiable copy (compact: no spare capacity); as it is when it holds a null, which List.copyOf refuses. */

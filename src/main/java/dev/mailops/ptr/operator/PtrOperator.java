@@ -112,6 +112,7 @@ public final class PtrOperator implements AutoCloseable {
         : java.util.stream.Stream.empty());
     RegisteredController<SendingIp> registered = operator.register(reconciler, config -> {
       config.withRetry(retry(settings));
+      config.withRateLimiter(new NoRateLimit());
       // The informer cache holds every SendingIp: most of the heap at 10,000 objects (docs/benchmarks.md).
       // JOSDK hands one item store to every informer: with several watched namespaces there is one informer per
       // namespace, and a shared store made each list (and count) the objects of all of them

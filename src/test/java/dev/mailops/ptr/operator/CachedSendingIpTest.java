@@ -24,12 +24,13 @@ class CachedSendingIpTest {
            "managedFields": [{"manager": "kubectl-client-side-apply", "operation": "Update",
              "apiVersion": "ptr.mailops.dev/v1alpha1", "fieldsType": "FieldsV1",
              "fieldsV1": {"f:spec": {".": {}, "f:ip": {}}}}]},
-         "spec": {"ip": "%s", "domain": "example.com"},
+         "spec": {"ip": "%s", "hostname": "mail.example.com", "domain": "example.com"},
          "status": {"observedGeneration": 1, "iprev": "pass", "lastCheckTime": "2026-11-30T06:00:05Z",
+           "ptrNames": ["mail.example.com"], "forwardAddresses": ["%s"],
            "conditions": [{"type": "Ready", "status": "True", "reason": "Compliant",
              "message": "the PTR is set, forward-confirmed and meaningful", "observedGeneration": 1,
              "lastTransitionTime": "2026-11-30T06:00:05Z"}]}}
-        """.formatted(name, name, manifest, ip);
+        """.formatted(name, name, manifest, ip, ip);
   }
 
   @Test
@@ -68,5 +69,13 @@ class CachedSendingIpTest {
     assertThatThrownBy(() -> cached.getStatus().getConditions().clear())
         .isInstanceOf(UnsupportedOperationException.class);
     assertThat(cached.getStatus().getConditions()).hasSize(1);
+  }
+
+  @Test
+  void aPtrNameOrForwardAddressEqualToTheSpecsIsKeptOnce() {
+    SendingIp cached = CachedSendingIp.trim(Serialization.unmarshal(fromApiServer("a", "192.0.2.1"), SendingIp.class));
+
+    assertThat(cached.getStatus().getPtrNames().get(0)).isSameAs(cached.getSpec().getHostname());
+    assertThat(cached.getStatus().getForwardAddresses().get(0)).isSameAs(cached.getSpec().getIp());
   }
 }
