@@ -57,10 +57,11 @@ import java.util.regex.Pattern;
  *
  * <p>Arguments: {@code --n 1000,10000 --out docs/benchmarks.md --work target/bench --recheck 60s
  * --steady-intervals 3 --threads 64 --jvm-opts "..." --jmh target/bench/jmh.csv --jfr --skip-tools --shards 2
- * --lean-from 50000}. {@code --shards K} (K of at least 2) adds, after the one-replica phase, K replicas
+ * --lean-from 50000 --reuse 1000,10000}. {@code --shards K} (K of at least 2) adds, after the one-replica phase, K replicas
  * ({@code run --shard i --total-shards K}) on N fresh SendingIps; {@code --lean-from N} leaves out, from that size
  * on, what does not grow more telling with N: the tools baselines, the authoritative view and the wait for the
- * Ready-Events queue to drain (its length is reported instead).
+ * Ready-Events queue to drain (its length is reported instead); {@code --reuse} takes those sizes' figures from an
+ * earlier run's results-N.json in the work directory instead of running them.
  */
 public final class Bench {
   static final String OP_NS = "bench-op";
@@ -76,7 +77,7 @@ public final class Bench {
   /** What one run is asked to do. */
   record Options(List<Integer> sizes, Path out, Path work, Path jar, Duration recheck, int steadyIntervals,
       int threads, String jvmOptions, Path jmh, boolean jfr, List<String> operatorArgs, boolean skipTools,
-      int shards, int leanFrom) {
+      int shards, int leanFrom, List<Integer> reuse) {
 
     /** Whether N is large enough to leave out the tools, the authoritative view and the Ready-Events drain. */
     boolean lean(int n) {
@@ -96,6 +97,7 @@ public final class Bench {
       boolean skipTools = false;
       int shards = 0;
       int leanFrom = Integer.MAX_VALUE;
+      List<Integer> reuse = List.of();
       List<String> extra = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -112,6 +114,8 @@ public final class Bench {
           case "--skip-tools" -> skipTools = true;
           case "--shards" -> shards = Integer.parseInt(args[++i]);
           case "--lean-from" -> leanFrom = Integer.parseInt(args[++i]);
+          case "--reuse" -> reuse = java.util.Arrays.stream(args[++i].split(",")).map(String::trim)
+              .map(Integer::parseInt).toList();
           case "--operator-arg" -> extra.add(args[++i]);
           default -> throw new IllegalArgumentException("unknown argument " + args[i]);
         }
@@ -121,7 +125,7 @@ public final class Bench {
             + shards);
       }
       return new Options(sizes, out, work.toAbsolutePath(), Path.of("target/ptr-operator.jar").toAbsolutePath(), recheck, intervals, threads, jvm, jmh,
-          jfr, extra, skipTools, shards, leanFrom);
+          jfr, extra, skipTools, shards, leanFrom, reuse);
     }
   }
 
@@ -194,8 +198,15 @@ public final class Bench {
     Files.createDirectories(options.work());
     List<Result> results = new ArrayList<>();
     for (int n : options.sizes()) {
+      Path json = options.work().resolve("results-" + n + ".json");
+      if (options.reuse().contains(n)) {
+        // an earlier run's figures (--reuse): the report can hold sizes run at different times
+        results.add(JSON.readValue(json.toFile(), Result.class));
+        System.out.printf("[bench] N = %d: figures of the earlier run in %s%n", n, json);
+        continue;
+      }
       Result r = runOne(options, n);
-      Files.writeString(options.work().resolve("results-" + n + ".json"), JSON.writeValueAsString(r));
+      Files.writeString(json, JSON.writeValueAsString(r));
       results.add(r);
     }
     RUNNING.clear();

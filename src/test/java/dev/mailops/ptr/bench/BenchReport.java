@@ -44,6 +44,19 @@ final class BenchReport {
         .append("bare client and engine concurrency ").append(o.threads()).append(" / ").append(Bench.IN_FLIGHT)
         .append("; re-check interval ").append(o.recheck().toSeconds()).append(" s, steady state over ")
         .append(o.steadyIntervals()).append(o.steadyIntervals() == 1 ? " interval.\n\n" : " intervals.\n\n");
+    List<Integer> reused = results.stream().map(r -> r.n).filter(o.reuse()::contains).toList();
+    if (!reused.isEmpty()) {
+      s.append("Figures for N = ").append(String.join(", ", reused.stream()
+          .map(n -> String.format(Locale.ROOT, "%,d", n)).toList()))
+          .append(" come from an earlier run (`--reuse`: its `target/bench/results-N.json`), with that run's settings.\n\n");
+    }
+    List<Integer> lean = results.stream().map(r -> r.n).filter(n -> o.lean(n) && !o.reuse().contains(n)).toList();
+    if (!lean.isEmpty()) {
+      s.append("From N = ").append(String.format(Locale.ROOT, "%,d", lean.get(0)))
+          .append(" on the run is lean (`--lean-from`): no tools baselines, no authoritative view, no wait for the ")
+          .append("Ready-Events queue before the steady state (its length at convergence is given; what is still ")
+          .append("queued is posted during the steady state and shows in its requests).\n\n");
+    }
 
     table(s, ROWS, results);
 
@@ -213,7 +226,7 @@ final class BenchReport {
       new Row("shards.labelWrites", "bucket-label patches (PATCH sendingips)", "", null, "= N on a first start with shards"),
       new Row("shards.statusWrites", "status writes (PATCH/APPLY sendingips/status)", "", null, "= N"),
       new Row("shards.apiRequests", "API requests during convergence (all verbs)", "", null, "breakdown below"),
-      new Row("shards.apiRequestsPerIp", "API requests per SendingIp", "", null, "label + status: 2"),
+      new Row("shards.apiRequestsPerIp", "API requests per SendingIp", "", null, "label (GET + PATCH) + status: 3"),
       new Row("shards.listCalls", "LIST sendingips during convergence", "", null, "2 per replica (its share, the unlabelled)"),
       new Row("shards.dnsQueriesPerIp", "DNS queries per SendingIp", "", null, ""),
       new Row("shards.cpuSeconds", "CPU of all replicas during start-up and convergence", "s", null, "per replica below"),
