@@ -651,7 +651,7 @@ public final class Bench {
       // each replica's cache holds its share only: every SendingIp in exactly one of them
       double cached = 0;
       for (OperatorProcess op : replicas) {
-        cached += op.metric("ptr_sendingips", "namespace=\"" + SHARD_NS + "\"");
+        cached += sendingIps(op);
       }
       r.put("shards.cachedShare", cached / fleet.size());
       shardsSteady(o, admin, replicas, r);
@@ -663,7 +663,7 @@ public final class Bench {
         peak = Math.max(peak, mib);
         each.append(each.length() == 0 ? "" : "; ").append(String.format(java.util.Locale.ROOT,
             "shard %d: %.0f SendingIps, /readyz \"ready\" %.1f s after launch, CPU %.1f s, peak RSS %.0f MiB", i,
-            op.metric("ptr_sendingips", "namespace=\"" + SHARD_NS + "\""), reconciling[i],
+            sendingIps(op), reconciling[i],
             op.cpuSeconds(), mib));
       }
       r.put("shards.peakRssMib", peak);
@@ -676,6 +676,12 @@ public final class Bench {
       }
       watch.close();
     }
+  }
+
+  /** The SendingIps in a replica's cache ({@code ptr_sendingips}: no sample at all when it holds none). */
+  private static double sendingIps(OperatorProcess op) throws IOException, InterruptedException {
+    double n = op.metric("ptr_sendingips", "namespace=\"" + SHARD_NS + "\"");
+    return Double.isNaN(n) ? 0 : n;
   }
 
   /** The shards' steady state: one re-check interval, status writes (0 expected), all requests, CPU of all. */

@@ -98,7 +98,7 @@ final class OperatorProcess implements AutoCloseable {
 
   /**
    * The sum of the samples of one metric on the operator's /metrics whose labels contain every {@code labels}
-   * part (e.g. {@code namespace="bench"}); 0 when there are none.
+   * part (e.g. {@code namespace="bench"}); 0 when none matches, NaN when the metric is not served at all.
    */
   double metric(String name, String... labels) throws IOException, InterruptedException {
     HttpResponse<String> r = get("/metrics");
@@ -106,15 +106,17 @@ final class OperatorProcess implements AutoCloseable {
       throw new IllegalStateException("/metrics answered " + r.statusCode() + "; see " + log);
     }
     double sum = 0;
+    boolean served = false;
     for (String line : r.body().split("\n")) {
       if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        served = true;
         String head = line.substring(0, line.lastIndexOf(' '));
         if (Arrays.stream(labels).allMatch(head::contains)) {
           sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         }
       }
     }
-    return sum;
+    return served ? sum : Double.NaN;
   }
 
   /** utime + stime of the process, in seconds (CLK_TCK 100). */
