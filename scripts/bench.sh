@@ -2,7 +2,9 @@
 # `make bench`: performance at email-service-provider scale (docs/benchmarks.md).
 #   scripts/bench.sh                  N = 1,000 and 10,000, JMH, rewrites docs/benchmarks.md
 #   BENCH_N=200 scripts/bench.sh      other sizes (comma separated); BENCH_OUT=none leaves the docs alone
-#   BENCH_ARGS="--jfr" ...            extra harness arguments (see dev.mailops.ptr.bench.Bench)
+#   BENCH_SHARDS=2 ...                also K replicas sharing N fresh SendingIps (run --shard i --total-shards K)
+#   BENCH_ARGS="--jfr" ...            extra harness arguments (see dev.mailops.ptr.bench.Bench), e.g.
+#                                     "--skip-tools --lean-from 50000" for the large sizes (docs/benchmarks.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +49,7 @@ classpath="target/test-classes:target/classes:$(cat target/classpath.txt)"
 args=(--n "$N" --work "$WORK")
 [[ "$OUT" == none ]] || args+=(--out "$OUT")
 [[ -f "$WORK/jmh.csv" && "${BENCH_JMH:-1}" == 1 ]] && args+=(--jmh "$WORK/jmh.csv")
+[[ -z "${BENCH_SHARDS:-}" || "${BENCH_SHARDS}" == 0 ]] || args+=(--shards "$BENCH_SHARDS")
 # shellcheck disable=SC2206
 args+=(${BENCH_ARGS:-})
 java -Xmx2g -cp "$classpath" dev.mailops.ptr.bench.Bench "${args[@]}"

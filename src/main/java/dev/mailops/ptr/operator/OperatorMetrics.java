@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -124,6 +126,12 @@ public final class OperatorMetrics implements DnsObserver {
   /** Where the SendingIp gauge reads from at scrape time: the informer cache, so no API call. */
   public void countSendingIpsFrom(Supplier<Stream<SendingIp>> source) {
     this.sendingIpSource = source;
+  }
+
+  /** The Ready Events waiting to be posted, read at scrape time. */
+  public void countQueuedEventsFrom(IntSupplier queued) {
+    Gauge.builder("ptr.events.queued", queued::getAsInt)
+        .description("Kubernetes Events waiting to be posted (beyond 1,000 they are dropped)").register(registry);
   }
 
   @Override

@@ -97,6 +97,7 @@ public final class PtrOperator implements AutoCloseable {
     });
     Clock clock = Clock.systemUTC();
     this.events = new SendingIpEvents(client, clock, "ptr-operator");
+    metrics.countQueuedEventsFrom(events::queued);
     PerObjectState state = new PerObjectState();
     InformerClusterView cluster = instances == null ? null
         : new InformerClusterView(client, settings.providers().cacheRecheck(), clock);

@@ -70,6 +70,11 @@ public class SendingIpEvents implements GateEvents, AutoCloseable {
     }, (r, executor) -> log.debug("event queue full ({} waiting): an Event is dropped", QUEUE_LIMIT));
   }
 
+  /** Events waiting for the poster thread (at most {@value #QUEUE_LIMIT}; more are dropped). */
+  int queued() {
+    return poster.getQueue().size();
+  }
+
   void onStatusChange(SendingIp resource, Optional<Condition> before, Optional<Condition> after) {
     String oldStatus = before.map(Condition::getStatus).orElse(null);
     String newStatus = after.map(Condition::getStatus).orElse(null);

@@ -44,26 +44,21 @@ final class BenchReport {
         .append("bare client and engine concurrency ").append(o.threads()).append(" / ").append(Bench.IN_FLIGHT)
         .append("; re-check interval ").append(o.recheck().toSeconds()).append(" s, steady state over ")
         .append(o.steadyIntervals()).append(o.steadyIntervals() == 1 ? " interval.\n\n" : " intervals.\n\n");
+    List<Integer> reused = results.stream().map(r -> r.n).filter(o.reuse()::contains).toList();
+    if (!reused.isEmpty()) {
+      s.append("Figures for N = ").append(String.join(", ", reused.stream()
+          .map(n -> String.format(Locale.ROOT, "%,d", n)).toList()))
+          .append(" come from an earlier run (`--reuse`: its `target/bench/results-N.json`), with that run's settings.\n\n");
+    }
+    List<Integer> lean = results.stream().map(r -> r.n).filter(n -> o.lean(n) && !o.reuse().contains(n)).toList();
+    if (!lean.isEmpty()) {
+      s.append("From N = ").append(String.format(Locale.ROOT, "%,d", lean.get(0)))
+          .append(" on the run is lean (`--lean-from`): no tools baselines, no authoritative view, no wait for the ")
+          .append("Ready-Events queue before the steady state (its length at convergence is given; what is still ")
+          .append("queued is posted during the steady state and shows in its requests).\n\n");
+    }
 
-    s.append("| figure | ");
-    for (Bench.Result r : results) {
-      s.append("N = ").append(String.format(Locale.ROOT, "%,d", r.n)).append(" | ");
-    }
-    s.append("baseline / target |\n|---|");
-    results.forEach(r -> s.append("---|"));
-    s.append("---|\n");
-    for (Row row : ROWS) {
-      s.append("| ").append(row.label).append(" | ");
-      for (Bench.Result r : results) {
-        Double v = r.figures.get(row.key);
-        s.append(v == null ? "n/a" : format(v, row.unit));
-        if (v != null && row.target != null) {
-          s.append(row.target.test(v, r.n) ? " ✅" : " ❌");
-        }
-        s.append(" | ");
-      }
-      s.append(row.note).append(" |\n");
-    }
+    table(s, ROWS, results);
 
     s.append("\n### API requests by verb and resource\n\n");
     for (Bench.Result r : results) {
@@ -75,6 +70,29 @@ final class BenchReport {
     s.append("\nThe convergence window includes the benchmark's own watch on the namespace (opened before the operator "
         + "starts, so it adds no LIST) and the operator's start-up requests (its informer LIST and WATCH, the CRD "
         + "discovery GETs).\n");
+
+    if (o.shards() > 1) {
+      s.append("\n### ").append(o.shards()).append(" shards\n\n")
+          .append("After the one-replica phase, ").append(o.shards()).append(" replicas (`run --shard i --total-shards ")
+          .append(o.shards()).append("`, one JVM each, same flags) on N fresh SendingIps in another namespace, created ")
+          .append("without the bucket label as a user's manifests are: the replicas label them, then check them. ")
+          .append("Convergence is from the last replica reconciling (`/readyz` answering `ready`: Lease held, ")
+          .append("informers synced) until every SendingIp has status for its generation.\n\n");
+      table(s, SHARD_ROWS.stream().map(row -> new Row(row.key, row.label.replace("K shards", o.shards() + " shards"),
+          row.unit, row.target, row.note)).toList(), results);
+      s.append("\n");
+      for (Bench.Result r : results) {
+        String error = r.texts.get("shards.error");
+        if (error != null) {
+          s.append(String.format(Locale.ROOT, "- N = %,d, **shards failed**: %s%n", r.n, error));
+        }
+        s.append(String.format(Locale.ROOT, "- N = %,d, per replica: %s%n", r.n, r.texts.getOrDefault("shards.replicas", "n/a")));
+        s.append(String.format(Locale.ROOT, "- N = %,d, shards' convergence: %s%n", r.n,
+            r.texts.getOrDefault("shards.requests", "n/a")));
+        s.append(String.format(Locale.ROOT, "- N = %,d, shards' steady state: %s%n", r.n,
+            r.texts.getOrDefault("shards.steady.requests", "n/a")));
+      }
+    }
 
     if (o.jmh() != null && Files.exists(o.jmh())) {
       s.append("\n### JMH: hot pure functions (`src/jmh/java`, `mvn -Pjmh`)\n\n| benchmark | mode | score | error | unit |\n|---|---|---|---|---|\n");
@@ -93,6 +111,28 @@ final class BenchReport {
     }
     s.append("\n");
     return s.toString();
+  }
+
+  private static void table(StringBuilder s, List<Row> rows, List<Bench.Result> results) {
+    s.append("| figure | ");
+    for (Bench.Result r : results) {
+      s.append("N = ").append(String.format(Locale.ROOT, "%,d", r.n)).append(" | ");
+    }
+    s.append("baseline / target |\n|---|");
+    results.forEach(r -> s.append("---|"));
+    s.append("---|\n");
+    for (Row row : rows) {
+      s.append("| ").append(row.label).append(" | ");
+      for (Bench.Result r : results) {
+        Double v = r.figures.get(row.key);
+        s.append(v == null ? "n/a" : format(v, row.unit));
+        if (v != null && row.target != null) {
+          s.append(row.target.test(v, r.n) ? " ✅" : " ❌");
+        }
+        s.append(" | ");
+      }
+      s.append(row.note).append(" |\n");
+    }
   }
 
   private static String params(List<String> f, String header) {
@@ -161,7 +201,8 @@ final class BenchReport {
       new Row("tools.checkToAdnshost", "`check -f` ÷ adnshost", "x", (v, n) -> v >= 1, "target ≥ 1"),
       new Row("dig.ipsPerSecond", "shell loop `dig -x` + `dig` on the first 1,000, IPs/s", "/s", null, "baseline"),
       new Row("tools.checkToDig", "`check -f` ÷ dig loop", "x", null, ""),
-      new Row("events.drainSeconds", "Ready Events still queued at convergence (posted in the background), drained in", "s", null, "not part of convergence"),
+      new Row("events.queuedAtConvergence", "Ready Events queued at convergence (`ptr_events_queued`; posted in the background, beyond 1,000 dropped)", "", null, "not part of convergence"),
+      new Row("events.drainSeconds", "Ready Events still queued at convergence (posted in the background), drained in", "s", null, "not waited for at lean sizes (`--lean-from`)"),
       new Row("steady.statusWrites", "**Steady state**: status writes over the window", "", (v, n) -> v == 0, "target 0"),
       new Row("steady.apiRequests", "all API requests over the window", "", null, "breakdown below"),
       new Row("steady.dnsQps", "DNS queries/s, mean", "/s", null, ""),
@@ -176,6 +217,29 @@ final class BenchReport {
       new Row("footprint.liveHeapMib", "live heap after a full GC (jcmd GC.run; GC.heap_info)", "MiB", null, ""),
       new Row("footprint.heapPerIpKib", "live heap per SendingIp: (operator holding N − operator watching an empty namespace) ÷ N, after the steady state (jcmd GC.class_histogram; by class in `nN/heap-per-sendingip.txt`)", "KiB", (v, n) -> v <= 3, "target ≤ 3; every other SendingIp carries kubectl's last-applied-configuration"),
       new Row("fleet.compliantShare", "share of compliant SendingIps (sanity: 0.8)", "", null, ""));
+
+  /** The sharded replicas (--shards K), rendered only when they ran. */
+  static final List<Row> SHARD_ROWS = List.of(
+      new Row("shards.convergenceSeconds", "**Convergence with K shards**: last replica reconciling → every SendingIp has status for its generation (labelling included)", "s", null, ""),
+      new Row("shards.toBare", "K shards ÷ bare client", "x", (v, n) -> v <= 1.5, "target ≤ 1.5"),
+      new Row("shards.toOneReplica", "K shards ÷ one replica (its convergence above)", "x", null, "(information)"),
+      new Row("shards.fromLaunchSeconds", "from the first replica's JVM launch", "s", null, ""),
+      new Row("shards.labelWrites", "bucket-label patches (PATCH sendingips)", "", null, "= N on a first start with shards"),
+      new Row("shards.statusWrites", "status writes (PATCH/APPLY sendingips/status)", "", null, "= N"),
+      new Row("shards.apiRequests", "API requests during convergence (all verbs)", "", null, "breakdown below"),
+      new Row("shards.apiRequestsPerIp", "API requests per SendingIp", "", null, "label (GET + PATCH) + status: 3"),
+      new Row("shards.listCalls", "LIST sendingips during convergence", "", null, "2 per replica (its share, the unlabelled)"),
+      new Row("shards.dnsQueriesPerIp", "DNS queries per SendingIp", "", null, ""),
+      new Row("shards.cpuSeconds", "CPU of all replicas during start-up and convergence", "s", null, "per replica below"),
+      new Row("shards.peakRssMib", "largest peak RSS (VmHWM) of one replica, over the whole phase", "MiB", null, "per replica below"),
+      new Row("shards.readySeconds", "JVM start → first /readyz 200, slowest replica (a replica is ready while it waits for its Lease)", "s", null, ""),
+      new Row("shards.reconcilingSeconds", "JVM start → /readyz `ready` (Lease held, informers synced), slowest replica", "s", null, ""),
+      new Row("shards.cachedShare", "SendingIps in the replicas' caches (sum of `ptr_sendingips`) ÷ N", "", (v, n) -> v == 1, "1: each in exactly one replica"),
+      new Row("shards.labelledShare", "share of SendingIps with the bucket label", "", null, "1"),
+      new Row("shards.eventsQueuedAtConvergence", "Ready Events queued at convergence, all replicas", "", null, ""),
+      new Row("shards.steady.statusWrites", "**Steady state, K shards** (one re-check interval): status writes", "", (v, n) -> v == 0, "target 0"),
+      new Row("shards.steady.apiRequests", "all API requests over the interval", "", null, "breakdown below"),
+      new Row("shards.steady.cpuPercent", "CPU of all replicas, % of one core", "%", null, ""));
 
   static String format(double v, String unit) {
     String number;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -57,17 +58,29 @@ final class OperatorProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** Seconds from launch until /readyz answers 200. */
+  /** Seconds from launch until /readyz answers 200 (for a replica waiting for its Lease, that is before it lists). */
   double awaitReady(Duration limit) throws InterruptedException {
+    return awaitReadiness(limit, false);
+  }
+
+  /**
+   * Seconds from launch until /readyz answers 200 with "ready": reconciling, its informers synced. A replica with
+   * leader election answers 200 earlier, while it waits for its Lease ("standby: ..."), so a rollout never stalls
+   * on it; with one replica and no leader election both are the same moment.
+   */
+  double awaitReconciling(Duration limit) throws InterruptedException {
+    return awaitReadiness(limit, true);
+  }
+
+  private double awaitReadiness(Duration limit, boolean reconciling) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("operator exited with " + process.exitValue() + "; see " + log);
       }
       try {
-        HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/readyz"))
-            .timeout(Duration.ofSeconds(1)).GET().build(), HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
+        HttpResponse<String> r = get("/readyz");
+        if (r.statusCode() == 200 && (!reconciling || r.body().trim().equals("ready"))) {
           return (System.nanoTime() - launchedNanos) / 1e9;
         }
       } catch (IOException notYet) {
@@ -76,6 +89,34 @@ final class OperatorProcess implements AutoCloseable {
       Thread.sleep(20);
     }
     throw new IllegalStateException("operator not ready within " + limit + "; see " + log);
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
+        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * The sum of the samples of one metric on the operator's /metrics whose labels contain every {@code labels}
+   * part (e.g. {@code namespace="bench"}); 0 when none matches, NaN when the metric is not served at all.
+   */
+  double metric(String name, String... labels) throws IOException, InterruptedException {
+    HttpResponse<String> r = get("/metrics");
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("/metrics answered " + r.statusCode() + "; see " + log);
+    }
+    double sum = 0;
+    boolean served = false;
+    for (String line : r.body().split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        served = true;
+        String head = line.substring(0, line.lastIndexOf(' '));
+        if (Arrays.stream(labels).allMatch(head::contains)) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+    }
+    return served ? sum : Double.NaN;
   }
 
   /** utime + stime of the process, in seconds (CLK_TCK 100). */
