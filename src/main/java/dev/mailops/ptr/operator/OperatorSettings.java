@@ -6,6 +6,7 @@ import dev.mailops.ptr.verify.DnsSettings;
 import dev.mailops.ptr.verify.authority.AuthoritativeSettings;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * How the operator runs; set by the {@code run} command from flags and environment variables.
@@ -32,55 +33,96 @@ public record OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval,
   public static final String LEASE_NAME = "ptr-operator-leader";
   public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
 
-  /** One shard (every SendingIp), the authoritative view off. */
-  public OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval, Set<String> namespaces,
-      int healthPort, int reconcileThreads, Duration duplicateRecheck, Duration statusHeartbeat,
-      boolean leaderElection, String leaseNamespace, String identity, Duration leaseDuration,
-      boolean exitOnLostLease, ProviderSettings providers, OwnerSettings owner) {
-    this(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads, duplicateRecheck, statusHeartbeat,
-        leaderElection, leaseNamespace, identity, leaseDuration, exitOnLostLease, providers, owner, null, Sharding.NONE);
-  }
-
-  /** Default lease and provider settings, owner discovery off, the lease namespace as the operator's own. */
+  /**
+   * Default lease and provider settings, owner discovery and the authoritative view off, one shard, the lease
+   * namespace as the operator's own.
+   */
   public OperatorSettings(DnsSettings dns, Duration defaultRecheckInterval, Set<String> namespaces, int healthPort,
       int reconcileThreads, Duration duplicateRecheck, Duration statusHeartbeat, boolean leaderElection,
       String leaseNamespace, String identity) {
     this(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads, duplicateRecheck, statusHeartbeat,
         leaderElection, leaseNamespace, identity, DEFAULT_LEASE_DURATION, true,
-        ProviderSettings.defaults(leaseNamespace), OwnerSettings.disabled());
+        ProviderSettings.defaults(leaseNamespace), OwnerSettings.disabled(), null, Sharding.NONE);
   }
 
   /** The same settings with leader election on, in {@code namespace}, as {@code identity}. */
   public OperatorSettings withLeaderElection(String namespace, String identity, Duration leaseDuration,
       boolean exitOnLostLease) {
-    return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
-        duplicateRecheck, statusHeartbeat, true, namespace, identity, leaseDuration, exitOnLostLease, providers, owner,
-        authoritative, sharding);
+    return copy(f -> {
+      f.leaderElection = true;
+      f.leaseNamespace = namespace;
+      f.identity = identity;
+      f.leaseDuration = leaseDuration;
+      f.exitOnLostLease = exitOnLostLease;
+    });
   }
 
   public OperatorSettings withProviders(ProviderSettings newProviders) {
-    return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
-        duplicateRecheck, statusHeartbeat, leaderElection, leaseNamespace, identity, leaseDuration, exitOnLostLease,
-        newProviders, owner, authoritative, sharding);
+    return copy(f -> f.providers = newProviders);
   }
 
   public OperatorSettings withOwner(OwnerSettings newOwner) {
-    return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
-        duplicateRecheck, statusHeartbeat, leaderElection, leaseNamespace, identity, leaseDuration, exitOnLostLease,
-        providers, newOwner, authoritative, sharding);
+    return copy(f -> f.owner = newOwner);
   }
 
   /** The same settings with the authoritative check on ({@code settings}) or off (null). */
   public OperatorSettings withAuthoritative(AuthoritativeSettings settings) {
-    return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
-        duplicateRecheck, statusHeartbeat, leaderElection, leaseNamespace, identity, leaseDuration, exitOnLostLease,
-        providers, owner, settings, sharding);
+    return copy(f -> f.authoritative = settings);
   }
 
   /** The same settings owning only {@code newSharding}'s share; with more than one shard, with leader election. */
   public OperatorSettings withSharding(Sharding newSharding) {
-    return new OperatorSettings(dns, defaultRecheckInterval, namespaces, healthPort, reconcileThreads,
-        duplicateRecheck, statusHeartbeat, leaderElection || newSharding.sharded(), leaseNamespace, identity,
-        leaseDuration, exitOnLostLease, providers, owner, authoritative, newSharding);
+    return copy(f -> {
+      f.leaderElection = leaderElection || newSharding.sharded();
+      f.sharding = newSharding;
+    });
+  }
+
+  /** These settings with {@code change} made to a copy: the one place that lists every field (but the header). */
+  private OperatorSettings copy(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return new OperatorSettings(f.dns, f.defaultRecheckInterval, f.namespaces, f.healthPort, f.reconcileThreads,
+        f.duplicateRecheck, f.statusHeartbeat, f.leaderElection, f.leaseNamespace, f.identity, f.leaseDuration,
+        f.exitOnLostLease, f.providers, f.owner, f.authoritative, f.sharding);
+  }
+
+  /** The fields of one OperatorSettings, to change for {@link #copy}. */
+  private static final class Fields {
+    DnsSettings dns;
+    Duration defaultRecheckInterval;
+    Set<String> namespaces;
+    int healthPort;
+    int reconcileThreads;
+    Duration duplicateRecheck;
+    Duration statusHeartbeat;
+    boolean leaderElection;
+    String leaseNamespace;
+    String identity;
+    Duration leaseDuration;
+    boolean exitOnLostLease;
+    ProviderSettings providers;
+    OwnerSettings owner;
+    AuthoritativeSettings authoritative;
+    Sharding sharding;
+
+    Fields(OperatorSettings s) {
+      dns = s.dns;
+      defaultRecheckInterval = s.defaultRecheckInterval;
+      namespaces = s.namespaces;
+      healthPort = s.healthPort;
+      reconcileThreads = s.reconcileThreads;
+      duplicateRecheck = s.duplicateRecheck;
+      statusHeartbeat = s.statusHeartbeat;
+      leaderElection = s.leaderElection;
+      leaseNamespace = s.leaseNamespace;
+      identity = s.identity;
+      leaseDuration = s.leaseDuration;
+      exitOnLostLease = s.exitOnLostLease;
+      providers = s.providers;
+      owner = s.owner;
+      authoritative = s.authoritative;
+      sharding = s.sharding;
+    }
   }
 }

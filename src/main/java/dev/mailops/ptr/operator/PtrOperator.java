@@ -16,10 +16,10 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RegisteredController;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class PtrOperator implements AutoCloseable {
   private volatile boolean closing;
   private final ProviderInstances providerInstances;
   private final OwnerDiscovery owners;
+  private final SendingIpReconciler reconciler;
   private static final Duration MAX_RETRY_INTERVAL = Duration.ofMinutes(5);
   private final SimpleInboundEventSource<SendingIp> rerun = new SimpleInboundEventSource<>("rerun-after-api-outage");
   private final ScheduledExecutorService outageWatch;
@@ -106,26 +108,23 @@ public final class PtrOperator implements AutoCloseable {
     this.owners = new OwnerDiscovery(settings.owner(), clock);
     this.authoritative = settings.authoritative() == null ? null
         : new AuthoritativeChecker(settings.dns(), settings.authoritative(), clock);
-    var reconciler = new SendingIpReconciler(verifier, providerGate, cluster, new StatusAggregator(), events,
+    this.reconciler = new SendingIpReconciler(verifier, providerGate, cluster, new StatusAggregator(), events,
         settings, state, clock, owners, authoritative);
     // a standby's informers have not started: it holds (and counts) no SendingIps until it leads
-    metrics.countSendingIpsFrom(() -> operator.getRuntimeInfo().isStarted() ? reconciler.cachedSendingIps()
-        : java.util.stream.Stream.empty());
-    RegisteredController<SendingIp> registered = operator.register(reconciler, config -> {
-      config.withRetry(retry(settings));
-      config.withRateLimiter(new NoRateLimit());
-      // The informer cache holds every SendingIp: most of the heap at 10,000 objects (docs/benchmarks.md).
-      // JOSDK hands one item store to every informer: with several watched namespaces there is one informer per
-      // namespace, and a shared store made each list (and count) the objects of all of them
-      if (settings.namespaces().size() <= 1) {
-        config.withItemStore(new TransformingItemStore<>(CachedSendingIp::trim));
-      }
-      // a shard's cache holds only its share: the API server filters by the bucket label
-      settings.sharding().selector().ifPresent(config::withLabelSelector);
-      if (!settings.namespaces().isEmpty()) {
-        config.settingNamespaces(settings.namespaces());
-      }
-    });
+    metrics.countSendingIpsFrom(this::cachedSendingIps);
+    var config = ControllerConfigurationOverrider.override(
+        operator.getConfigurationService().getConfigurationFor(reconciler));
+    config.withRetry(retry(settings));
+    config.withRateLimiter(new NoRateLimit());
+    // a shard's cache holds only its share: the API server filters by the bucket label
+    settings.sharding().selector().ifPresent(config::withLabelSelector);
+    if (!settings.namespaces().isEmpty()) {
+      config.settingNamespaces(settings.namespaces());
+    }
+    // The informer cache holds every SendingIp: most of the heap at 10,000 objects (docs/benchmarks.md); it is
+    // trimmed in each watched namespace's informer
+    RegisteredController<SendingIp> registered = operator.register(reconciler,
+        TrimmedInformerCaches.onEveryInformer(config.build()));
     // Controller is JOSDK's implementation of RegisteredController; its event source manager takes an extra source
     ((Controller<SendingIp>) registered).getEventSourceManager().registerEventSource(rerun);
     this.outageWatch = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -256,6 +255,11 @@ public final class PtrOperator implements AutoCloseable {
 
   public int healthPort() {
     return health.port();
+  }
+
+  /** The SendingIps as this replica's informer cache holds them (trimmed: see CachedSendingIp); none before it leads. */
+  public Stream<SendingIp> cachedSendingIps() {
+    return operator.getRuntimeInfo().isStarted() ? reconciler.cachedSendingIps() : Stream.empty();
   }
 
   /**

@@ -239,21 +239,14 @@ class GitOpsHealthIT {
   }
 
   private static String reason(String name) {
-    SendingIp sip = client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
-    return sip == null || sip.getStatus() == null ? "" : sip.getStatus().condition("Ready")
-        .map(c -> c.getStatus() + "/" + c.getReason()).orElse("");
+    return SendingIps.condition(client, ns, name, "Ready").map(c -> c.getStatus() + "/" + c.getReason()).orElse("");
   }
 
   private static String providerReady(String name) {
-    ReverseDnsProvider provider = client.resources(ReverseDnsProvider.class).withName(name).get();
-    return provider == null || provider.getStatus() == null ? "" : provider.getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals("Ready")).map(c -> c.getStatus()).findFirst().orElse("");
+    return ReverseDnsProviders.ready(client, name).map(c -> c.getStatus()).orElse("");
   }
 
   private static void withProvider(String name, String ip, String hostname, String provider, DeletionPolicy policy) {
-    SendingIp sip = SendingIps.sendingIp(ns, name, ip, hostname, null);
-    sip.getSpec().setProviderRef(provider);
-    sip.getSpec().setDeletionPolicy(policy);
-    client.resource(sip).create();
+    SendingIps.createWithProvider(client, ns, name, ip, hostname, provider, policy);
   }
 }

@@ -3,7 +3,6 @@ package dev.mailops.ptr.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.operator.OperatorSettings;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
@@ -226,8 +225,7 @@ class RbacIT {
   }
 
   private static Condition ready(String name) {
-    SendingIp sip = api.client().resources(SendingIp.class).inNamespace(mailNs).withName(name).get();
-    return sip == null || sip.getStatus() == null ? null : sip.getStatus().condition("Ready").orElse(null);
+    return SendingIps.condition(api.client(), mailNs, name, "Ready").orElse(null);
   }
 
   private static boolean allowed(String verb, String group, String resource, String subresource, String namespace) {

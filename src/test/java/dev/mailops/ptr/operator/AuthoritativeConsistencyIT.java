@@ -12,18 +12,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mailops.ptr.api.AuthoritativeStatus;
 import dev.mailops.ptr.api.ReverseDnsProvider;
-import dev.mailops.ptr.api.ReverseDnsProviderSpec;
-import dev.mailops.ptr.api.SendingIp;
-import dev.mailops.ptr.api.SendingIpSpec;
 import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.provider.rfc2136.Rfc2136ProviderFactory;
 import dev.mailops.ptr.testing.AuthoritativeServers;
 import dev.mailops.ptr.testing.KubeApi;
+import dev.mailops.ptr.testing.ReverseDnsProviders;
 import dev.mailops.ptr.testing.RunningOperator;
+import dev.mailops.ptr.testing.SendingIps;
 import dev.mailops.ptr.verify.authority.AuthoritativeSettings;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -58,7 +56,9 @@ class AuthoritativeConsistencyIT {
     String secret = servers.primary().tsigSecret();
     client.secrets().inNamespace(operatorNs).resource(new SecretBuilder().withNewMetadata().withName("tsig")
         .endMetadata().addToStringData("secret", secret).build()).create();
-    provider(operatorNs);
+    ReverseDnsProviders.create(client, PROVIDER, ReverseDnsProviders.rfc2136(servers.primary(),
+        AuthoritativeServers.NS1 + ":" + servers.port(), LAGGING_ZONE, 5, operatorNs, "tsig",
+        List.of(LAGGING_IP + "/32")));
     OperatorSettings settings = RunningOperator.testSettings(servers.resolver(), Set.of(ns))
         .withProviders(ProviderSettings.defaults(operatorNs).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(5))
             .withDnsTimeout(Duration.ofMillis(500)).withCacheRecheck(Duration.ofSeconds(2)))
@@ -84,10 +84,10 @@ class AuthoritativeConsistencyIT {
 
   @Test
   void agreeingPrimaryAndSecondaryAreConsistentWithEachServerInStatus() {
-    create("synced", SYNCED_IP, "mail.example.test", null);
+    SendingIps.create(client, ns, "synced", SYNCED_IP, "mail.example.test", null);
     Condition c = awaitCondition("synced", "ServersAgree");
     assertThat(c.getStatus()).isEqualTo("True");
-    AuthoritativeStatus.AuthoritativeZone zone = get("synced").getStatus().getAuthoritative().getZones().get(0);
+    AuthoritativeStatus.AuthoritativeZone zone = zones("synced").get(0);
     assertThat(zone.getZone()).isEqualTo(SYNCED_ZONE);
     assertThat(zone.getPrimary()).isEqualTo("ns1.fixture.test");
     assertThat(zone.getServers()).extracting(s -> s.getServer() + " " + s.getAddress() + " " + s.getAnswer())
@@ -98,12 +98,12 @@ class AuthoritativeConsistencyIT {
 
   @Test
   void aLameServerIsLameDelegationWithAWarningEventAndReadyStaysTrue() {
-    create("lame", LAME_IP, "lame.example.test", null);
+    SendingIps.create(client, ns, "lame", LAME_IP, "lame.example.test", null);
     Condition c = awaitCondition("lame", "LameDelegation");
     assertThat(c.getStatus()).isEqualTo("False");
     assertThat(c.getMessage()).contains("ns4.fixture.test (127.0.0.13): REFUSED");
-    assertThat(condition("lame", "Ready").map(Condition::getStatus)).contains("True");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(events("lame"))
+    assertThat(SendingIps.condition(client, ns, "lame", "Ready").map(Condition::getStatus)).contains("True");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(SendingIps.events(client, ns, "lame"))
         .anySatisfy(e -> {
           assertThat(e.getType()).isEqualTo("Warning");
           assertThat(e.getReason()).isEqualTo("AuthoritativeInconsistent");
@@ -113,9 +113,9 @@ class AuthoritativeConsistencyIT {
 
   @Test
   void anRfc2317DelegationIsFollowedToTheZoneOnAnotherServer() {
-    create("classless", CLASSLESS_IP, "mail70.example.test", null);
+    SendingIps.create(client, ns, "classless", CLASSLESS_IP, "mail70.example.test", null);
     awaitCondition("classless", "ServersAgree");
-    List<AuthoritativeStatus.AuthoritativeZone> zones = get("classless").getStatus().getAuthoritative().getZones();
+    List<AuthoritativeStatus.AuthoritativeZone> zones = zones("classless");
     assertThat(zones).extracting(AuthoritativeStatus.AuthoritativeZone::getZone)
         .containsExactly(SYNCED_ZONE, CHILD_ZONE, "example.test");
     assertThat(zones.get(1).getServers()).extracting(AuthoritativeStatus.AuthoritativeServer::getAnswer)
@@ -128,7 +128,7 @@ class AuthoritativeConsistencyIT {
     servers.primary().replace("stopped.example.test", "A", 5, "192.0.2.12");
     servers.secondary().pause();
     try {
-      create("stopped", "192.0.2.12", "stopped.example.test", null);
+      SendingIps.create(client, ns, "stopped", "192.0.2.12", "stopped.example.test", null);
       Condition c = awaitCondition("stopped", "ServerUnreachable");
       assertThat(c.getStatus()).isEqualTo("Unknown");
       assertThat(c.getMessage()).contains("ns2.fixture.test (127.0.0.11): no answer within 500 ms");
@@ -140,77 +140,34 @@ class AuthoritativeConsistencyIT {
 
   @Test
   void anRfc2136ProviderChangeIsOnThePrimaryFirstAndOnTheSecondaryAfterTransfer() {
-    create("changed", LAGGING_IP, "new.example.test", PROVIDER);
+    SendingIps.createWithProvider(client, ns, "changed", LAGGING_IP, "new.example.test", PROVIDER, null);
     Condition behind = awaitCondition("changed", "SecondaryBehind");
     assertThat(behind.getStatus()).isEqualTo("False");
-    AuthoritativeStatus.AuthoritativeZone zone = get("changed").getStatus().getAuthoritative().getZones().get(0);
+    AuthoritativeStatus.AuthoritativeZone zone = zones("changed").get(0);
     assertThat(zone.getServers()).extracting(s -> s.getServer() + " " + s.getAnswer())
         .containsExactly("ns1.fixture.test new.example.test", "ns3.fixture.test old.example.test");
     assertThat(zone.getServers().get(1).getSerial()).isLessThan(zone.getServers().get(0).getSerial());
     // the resolvers (here: the primary) show it: Ready, whatever the lagging secondary says
-    await().atMost(WAIT).until(() -> condition("changed", "Ready").map(c -> "True".equals(c.getStatus()))
-        .orElse(false));
-    assertThat(condition("changed", "AuthoritativeConsistent").map(Condition::getReason)).contains("SecondaryBehind");
+    await().atMost(WAIT).until(() -> SendingIps.readyStatus(client, ns, "changed").equals(Optional.of("True")));
+    assertThat(SendingIps.condition(client, ns, "changed", "AuthoritativeConsistent").map(Condition::getReason))
+        .contains("SecondaryBehind");
 
     servers.lagging().retrieve(LAGGING_ZONE);
     awaitCondition("changed", "ServersAgree");
-    assertThat(get("changed").getStatus().getAuthoritative().getZones().get(0).getServers())
+    assertThat(zones("changed").get(0).getServers())
         .extracting(AuthoritativeStatus.AuthoritativeServer::getAnswer)
         .containsExactly("new.example.test", "new.example.test");
   }
 
   // --- helpers ---------------------------------------------------------------------------------------------------
 
-  private static void provider(String operatorNs) {
-    var spec = new ReverseDnsProviderSpec();
-    spec.setAllowedCidrs(List.of(LAGGING_IP + "/32"));
-    var rfc = new ReverseDnsProviderSpec.Rfc2136Provider();
-    rfc.setServer(AuthoritativeServers.NS1 + ":" + servers.port());
-    rfc.setZone(LAGGING_ZONE);
-    rfc.setTtl(5);
-    rfc.setTsigKeyName(servers.primary().tsigKeyName());
-    rfc.setTsigAlgorithm("hmac-sha256");
-    var ref = new ReverseDnsProviderSpec.SecretRef();
-    ref.setNamespace(operatorNs);
-    ref.setName("tsig");
-    ref.setKey("secret");
-    rfc.setTsigSecretRef(ref);
-    spec.setRfc2136(rfc);
-    var resource = new ReverseDnsProvider();
-    resource.getMetadata().setName(PROVIDER);
-    resource.setSpec(spec);
-    client.resources(ReverseDnsProvider.class).resource(resource).create();
-  }
-
-  private static void create(String name, String ip, String hostname, String providerRef) {
-    var spec = new SendingIpSpec();
-    spec.setIp(ip);
-    spec.setHostname(hostname);
-    spec.setProviderRef(providerRef);
-    var resource = new SendingIp();
-    resource.getMetadata().setName(name);
-    resource.getMetadata().setNamespace(ns);
-    resource.setSpec(spec);
-    client.resources(SendingIp.class).inNamespace(ns).resource(resource).create();
-  }
-
-  private static SendingIp get(String name) {
-    return client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
-  }
-
-  private static Optional<Condition> condition(String name, String type) {
-    SendingIp resource = get(name);
-    return resource == null || resource.getStatus() == null ? Optional.empty() : resource.getStatus().condition(type);
-  }
-
   private static Condition awaitCondition(String name, String reason) {
-    await().atMost(WAIT).until(() -> condition(name, "AuthoritativeConsistent")
+    await().atMost(WAIT).until(() -> SendingIps.condition(client, ns, name, "AuthoritativeConsistent")
         .map(c -> reason.equals(c.getReason())).orElse(false));
-    return condition(name, "AuthoritativeConsistent").orElseThrow();
+    return SendingIps.condition(client, ns, name, "AuthoritativeConsistent").orElseThrow();
   }
 
-  private static List<Event> events(String name) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+  private static List<AuthoritativeStatus.AuthoritativeZone> zones(String name) {
+    return SendingIps.get(client, ns, name).getStatus().getAuthoritative().getZones();
   }
 }

@@ -9,6 +9,7 @@ import dev.mailops.ptr.testing.FakeEc2Server;
 import dev.mailops.ptr.testing.PowerDnsServer;
 import dev.mailops.ptr.testing.ProviderScenario;
 import dev.mailops.ptr.testing.ReverseDnsProviders;
+import dev.mailops.ptr.testing.SendingIps;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.util.List;
@@ -169,12 +170,11 @@ class CloudProvidersIT {
   }
 
   private static SendingIp get(String ns, String name) {
-    return scenario.client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
+    return SendingIps.get(scenario.client, ns, name);
   }
 
   private static dev.mailops.ptr.api.ProviderState provider(String ns, String name) {
-    SendingIp sip = get(ns, name);
-    return sip == null || sip.getStatus() == null ? null : sip.getStatus().getProvider();
+    return SendingIps.providerState(scenario.client, ns, name).orElse(null);
   }
 
   private static Condition ready(String ns, String name) {
@@ -182,7 +182,6 @@ class CloudProvidersIT {
   }
 
   private static Condition condition(String ns, String name, String type) {
-    SendingIp sip = get(ns, name);
-    return sip == null || sip.getStatus() == null ? null : sip.getStatus().condition(type).orElse(null);
+    return SendingIps.condition(scenario.client, ns, name, type).orElse(null);
   }
 }

@@ -136,7 +136,7 @@ class OwnerDiscoveryIT {
   }
 
   private static SendingIpStatus status(String ns, String name) {
-    SendingIp sip = api.client().resources(SendingIp.class).inNamespace(ns).withName(name).get();
+    SendingIp sip = SendingIps.get(api.client(), ns, name);
     return sip == null ? null : sip.getStatus();
   }
 

@@ -6,23 +6,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailops.ptr.api.ReverseDnsProvider;
-import dev.mailops.ptr.api.ReverseDnsProviderSpec;
 import dev.mailops.ptr.api.SendingIp;
-import dev.mailops.ptr.api.SendingIpSpec;
 import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.provider.rfc2136.Rfc2136ProviderFactory;
 import dev.mailops.ptr.testing.AuthoritativeServers;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
+import dev.mailops.ptr.testing.ReverseDnsProviders;
 import dev.mailops.ptr.testing.RunningOperator;
+import dev.mailops.ptr.testing.SendingIps;
 import dev.mailops.ptr.verify.authority.AuthoritativeSettings;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -58,7 +57,9 @@ class PropagationIT {
     String operatorNs = api.newNamespace("ptr-system");
     client.secrets().inNamespace(operatorNs).resource(new SecretBuilder().withNewMetadata().withName("tsig")
         .endMetadata().addToStringData("secret", servers.primary().tsigSecret()).build()).create();
-    provider(operatorNs);
+    ReverseDnsProviders.create(client, PROVIDER, ReverseDnsProviders.rfc2136(servers.primary(),
+        AuthoritativeServers.NS1 + ":" + servers.port(), SYNCED_ZONE, 60, operatorNs, "tsig",
+        List.of(SYNCED_IP + "/32")));
     OperatorSettings settings = RunningOperator.testSettings(staleResolver.dnsAddress(), Set.of(ns))
         .withProviders(ProviderSettings.defaults(operatorNs).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(5))
             .withDnsTimeout(Duration.ofMillis(500)).withCacheRecheck(Duration.ofSeconds(2)))
@@ -88,71 +89,27 @@ class PropagationIT {
   @Test
   void updatePendingEndsWhenEveryAuthoritativeServerShowsTheNewPtrAndSaysUntilWhenCachesMayHoldTheOld() {
     // first seen without a provider: status.authoritative records the old PTR and its TTL (60 s)
-    create("moved", SYNCED_IP, "renamed.example.test", null);
-    await().atMost(WAIT).until(() -> condition("moved", "AuthoritativeConsistent")
+    SendingIps.create(client, ns, "moved", SYNCED_IP, "renamed.example.test", null);
+    await().atMost(WAIT).until(() -> SendingIps.condition(client, ns, "moved", "AuthoritativeConsistent")
         .map(c -> "ServersAgree".equals(c.getReason())).orElse(false));
-    assertThat(get("moved").getStatus().getAuthoritative().getZones().get(0).getServers())
+    assertThat(SendingIps.get(client, ns, "moved").getStatus().getAuthoritative().getZones().get(0).getServers())
         .extracting(s -> s.getAnswer() + " " + s.getTtl()).containsOnly("mail.example.test 60");
 
-    SendingIp resource = get("moved");
+    SendingIp resource = SendingIps.get(client, ns, "moved");
     resource.getSpec().setProviderRef(PROVIDER);
     client.resources(SendingIp.class).inNamespace(ns).resource(resource).update();
 
-    await().atMost(WAIT).until(() -> condition("moved", "ProviderSynced")
+    await().atMost(WAIT).until(() -> SendingIps.condition(client, ns, "moved", "ProviderSynced")
         .map(c -> "Propagating".equals(c.getReason())).orElse(false));
-    Condition synced = condition("moved", "ProviderSynced").orElseThrow();
+    Condition synced = SendingIps.condition(client, ns, "moved", "ProviderSynced").orElseThrow();
     assertThat(synced.getStatus()).isEqualTo("True");
     assertThat(synced.getMessage()).contains("All 2 authoritative servers of " + SYNCED_ZONE + " answer "
         + "renamed.example.test").contains("resolvers may still hand out the old name until")
         .contains("the old record's TTL of 60s, counted from the change at");
     // what receivers' resolvers hand out is still the old name: not Ready, but on its way without anyone acting
-    assertThat(condition("moved", "Ready").map(Condition::getReason)).contains("PtrMismatch");
-    assertThat(condition("moved", "Reconciling").map(c -> c.getStatus() + " " + c.getReason()))
+    assertThat(SendingIps.condition(client, ns, "moved", "Ready").map(Condition::getReason)).contains("PtrMismatch");
+    assertThat(SendingIps.condition(client, ns, "moved", "Reconciling").map(c -> c.getStatus() + " " + c.getReason()))
         .contains("True Propagating");
-    assertThat(condition("moved", "Stalled").map(Condition::getStatus)).contains("False");
-  }
-
-  // --- helpers ---------------------------------------------------------------------------------------------------
-
-  private static void provider(String operatorNs) {
-    var spec = new ReverseDnsProviderSpec();
-    spec.setAllowedCidrs(List.of(SYNCED_IP + "/32"));
-    var rfc = new ReverseDnsProviderSpec.Rfc2136Provider();
-    rfc.setServer(AuthoritativeServers.NS1 + ":" + servers.port());
-    rfc.setZone(SYNCED_ZONE);
-    rfc.setTtl(60);
-    rfc.setTsigKeyName(servers.primary().tsigKeyName());
-    rfc.setTsigAlgorithm("hmac-sha256");
-    var ref = new ReverseDnsProviderSpec.SecretRef();
-    ref.setNamespace(operatorNs);
-    ref.setName("tsig");
-    ref.setKey("secret");
-    rfc.setTsigSecretRef(ref);
-    spec.setRfc2136(rfc);
-    var resource = new ReverseDnsProvider();
-    resource.getMetadata().setName(PROVIDER);
-    resource.setSpec(spec);
-    client.resources(ReverseDnsProvider.class).resource(resource).create();
-  }
-
-  private static void create(String name, String ip, String hostname, String providerRef) {
-    var spec = new SendingIpSpec();
-    spec.setIp(ip);
-    spec.setHostname(hostname);
-    spec.setProviderRef(providerRef);
-    var resource = new SendingIp();
-    resource.getMetadata().setName(name);
-    resource.getMetadata().setNamespace(ns);
-    resource.setSpec(spec);
-    client.resources(SendingIp.class).inNamespace(ns).resource(resource).create();
-  }
-
-  private static SendingIp get(String name) {
-    return client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
-  }
-
-  private static Optional<Condition> condition(String name, String type) {
-    SendingIp resource = get(name);
-    return resource == null || resource.getStatus() == null ? Optional.empty() : resource.getStatus().condition(type);
+    assertThat(SendingIps.condition(client, ns, "moved", "Stalled").map(Condition::getStatus)).contains("False");
   }
 }

@@ -1,7 +1,6 @@
 package dev.mailops.ptr.operator;
 
 import dev.mailops.ptr.provider.rfc2136.Rfc2136ProviderFactory;
-import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.gate.ProviderSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,10 +19,11 @@ import dev.mailops.ptr.testing.BindServer;
 import dev.mailops.ptr.testing.Dig;
 import dev.mailops.ptr.testing.FreePorts;
 import dev.mailops.ptr.testing.KubeApi;
+import dev.mailops.ptr.testing.ReverseDnsProviders;
 import dev.mailops.ptr.testing.RunningOperator;
+import dev.mailops.ptr.testing.SendingIps;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -84,7 +83,7 @@ class Rfc2136ProviderIT {
     secret("tsig", bind.tsigSecret());
     secret("wrong-tsig", WRONG_SECRET);
     provider(RFC, List.of("198.51.100.0/25"), "127.0.0.1:" + bind.dnsAddress().getPort(), operatorNs, "tsig",
-        Map.of("team", "mail"));
+        "mail");
     provider(DEAD, List.of("198.51.100.128/25"), "127.0.0.1:" + FreePorts.next(), operatorNs, "tsig", null);
     provider(MISSING, List.of("198.51.100.0/24"), "127.0.0.1:" + bind.dnsAddress().getPort(), operatorNs,
         "no-such-secret", null);
@@ -156,7 +155,8 @@ class Rfc2136ProviderIT {
     bind.replace("mx90.example.org", "A", 5, "198.51.100.90");
     create(mailNs, "already", "198.51.100.90", "mx90.example.org", RFC, null);
     await().atMost(Duration.ofSeconds(60)).until(() -> "True".equals(ready(mailNs, "already").getStatus()));
-    assertThat(condition(mailNs, "already", "ProviderSynced").orElseThrow().getReason()).isEqualTo("InSync");
+    assertThat(SendingIps.condition(client, mailNs, "already", "ProviderSynced").orElseThrow().getReason())
+        .isEqualTo("InSync");
     assertThat(events(mailNs, "already")).extracting(Event::getReason).doesNotContain("PtrSet");
   }
 
@@ -344,71 +344,36 @@ class Rfc2136ProviderIT {
   }
 
   private static void provider(String name, List<String> cidrs, String server, String secretNs, String secretName,
-      Map<String, String> selector) {
-    var spec = new ReverseDnsProviderSpec();
-    spec.setAllowedCidrs(cidrs);
-    if (selector != null) {
-      spec.setNamespaceSelector(new LabelSelectorBuilder().withMatchLabels(selector).build());
-    }
-    var rfc = new ReverseDnsProviderSpec.Rfc2136Provider();
-    rfc.setServer(server);
-    rfc.setZone(REVERSE_ZONE);
-    rfc.setTtl(5);
-    rfc.setTsigKeyName(bind.tsigKeyName());
-    rfc.setTsigAlgorithm("hmac-sha256");
-    var ref = new ReverseDnsProviderSpec.SecretRef();
-    ref.setNamespace(secretNs);
-    ref.setName(secretName);
-    ref.setKey("secret");
-    rfc.setTsigSecretRef(ref);
-    spec.setRfc2136(rfc);
-    var resource = new ReverseDnsProvider();
-    resource.getMetadata().setName(name);
-    resource.setSpec(spec);
-    client.resources(ReverseDnsProvider.class).resource(resource).create();
+      String team) {
+    ReverseDnsProviderSpec spec = ReverseDnsProviders.rfc2136(bind, server, REVERSE_ZONE, 5, secretNs, secretName,
+        cidrs);
+    ReverseDnsProviders.create(client, name, team == null ? spec : ReverseDnsProviders.forTeam(spec, team));
   }
 
-  private static void create(String ns, String name, String ip, String hostname, String providerRef,
+  private static void create(String ns, String name, String ip, String hostname, String provider,
       DeletionPolicy policy) {
-    var spec = new SendingIpSpec();
-    spec.setIp(ip);
-    spec.setHostname(hostname);
-    spec.setProviderRef(providerRef);
-    spec.setDeletionPolicy(policy);
-    var resource = new SendingIp();
-    resource.getMetadata().setName(name);
-    resource.getMetadata().setNamespace(ns);
-    resource.setSpec(spec);
-    client.resources(SendingIp.class).inNamespace(ns).resource(resource).create();
+    SendingIps.createWithProvider(client, ns, name, ip, hostname, provider, policy);
   }
 
   private static SendingIp get(String ns, String name) {
-    return client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
-  }
-
-  private static Condition ready(String ns, String name) {
-    return condition(ns, name, "Ready").orElse(new Condition());
-  }
-
-  private static Optional<Condition> condition(String ns, String name, String type) {
-    SendingIp resource = get(ns, name);
-    return resource == null || resource.getStatus() == null ? Optional.empty() : resource.getStatus().condition(type);
-  }
-
-  private static Condition awaitProviderSynced(String ns, String name, String reason) {
-    await().atMost(Duration.ofSeconds(60)).until(() -> condition(ns, name, "ProviderSynced")
-        .map(c -> reason.equals(c.getReason())).orElse(false));
-    return condition(ns, name, "ProviderSynced").orElseThrow();
-  }
-
-  private static Condition providerReady(String name) {
-    ReverseDnsProvider resource = client.resources(ReverseDnsProvider.class).withName(name).get();
-    return resource == null || resource.getStatus() == null ? new Condition()
-        : Conditions.find(resource.getStatus().getConditions(), "Ready").orElse(new Condition());
+    return SendingIps.get(client, ns, name);
   }
 
   private static List<Event> events(String ns, String name) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+    return SendingIps.events(client, ns, name);
+  }
+
+  private static Condition ready(String ns, String name) {
+    return SendingIps.condition(client, ns, name, "Ready").orElse(new Condition());
+  }
+
+  private static Condition awaitProviderSynced(String ns, String name, String reason) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> SendingIps.condition(client, ns, name, "ProviderSynced")
+        .map(c -> reason.equals(c.getReason())).orElse(false));
+    return SendingIps.condition(client, ns, name, "ProviderSynced").orElseThrow();
+  }
+
+  private static Condition providerReady(String name) {
+    return ReverseDnsProviders.ready(client, name).orElse(new Condition());
   }
 }

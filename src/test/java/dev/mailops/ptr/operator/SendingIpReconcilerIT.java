@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -244,7 +243,7 @@ class SendingIpReconcilerIT {
   }
 
   private static SendingIp get(String name) {
-    return api.client().resources(SendingIp.class).inNamespace(ns).withName(name).get();
+    return SendingIps.get(api.client(), ns, name);
   }
 
   private static String readyStatus(String name) {
@@ -257,7 +256,6 @@ class SendingIpReconcilerIT {
   }
 
   private static List<Event> eventsFor(String name) {
-    return api.client().v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName())).collect(Collectors.toList());
+    return SendingIps.events(api.client(), ns, name);
   }
 }

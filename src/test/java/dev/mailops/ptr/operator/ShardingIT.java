@@ -304,7 +304,7 @@ class ShardingIT {
   }
 
   private static SendingIp get(String ns, String name) {
-    return client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
+    return SendingIps.get(client, ns, name);
   }
 
   private static Condition ready(String ns, String name) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mailops.ptr.api.DeletionPolicy;
 import dev.mailops.ptr.api.ReverseDnsProvider;
-import dev.mailops.ptr.api.ReverseDnsProviderSpec;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.operator.OperatorSettings;
@@ -79,17 +78,8 @@ class ClaimsAndDeletionIT {
         .withName(ReverseDnsProviders.AWS_SECRET_NAME).endMetadata().addToStringData("accessKeyId", "AKIACLAIMS")
         .addToStringData("secretAccessKey", "claims-secret-" + SUFFIX).build()).create();
 
-    var rfc = new ReverseDnsProviderSpec();
-    rfc.setAllowedCidrs(List.of("198.51.100.0/24"));
-    var update = new ReverseDnsProviderSpec.Rfc2136Provider();
-    update.setServer("127.0.0.1:" + bind.dnsAddress().getPort());
-    update.setTsigKeyName(bind.tsigKeyName());
-    var ref = new ReverseDnsProviderSpec.SecretRef();
-    ref.setNamespace(operatorNs);
-    ref.setName("tsig");
-    update.setTsigSecretRef(ref);
-    rfc.setRfc2136(update);
-    ReverseDnsProviders.create(client, "rfc-" + SUFFIX, ReverseDnsProviders.forTeam(rfc, "mail"));
+    ReverseDnsProviders.create(client, "rfc-" + SUFFIX, ReverseDnsProviders.forTeam(
+        ReverseDnsProviders.rfc2136(bind, operatorNs, "tsig", List.of("198.51.100.0/24")), "mail"));
     ReverseDnsProviders.create(client, "aws-" + SUFFIX, ReverseDnsProviders.forTeam(
         ReverseDnsProviders.aws(ec2.endpoint(), operatorNs, List.of("203.0.113.0/24")), "mail"));
     ReverseDnsProviders.create(client, "gcp-" + SUFFIX, ReverseDnsProviders.forTeam(
@@ -272,10 +262,7 @@ class ClaimsAndDeletionIT {
 
   private static void create(String ns, String name, String ip, String hostname, String provider,
       DeletionPolicy policy) {
-    SendingIp sip = SendingIps.sendingIp(ns, name, ip, hostname, null);
-    sip.getSpec().setProviderRef(provider);
-    sip.getSpec().setDeletionPolicy(policy);
-    client.resource(sip).create();
+    SendingIps.createWithProvider(client, ns, name, ip, hostname, provider, policy);
   }
 
   private static void delete(String ns, String name) {
@@ -284,12 +271,11 @@ class ClaimsAndDeletionIT {
   }
 
   private static SendingIp get(String ns, String name) {
-    return client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
+    return SendingIps.get(client, ns, name);
   }
 
   private static Condition condition(String ns, String name, String type) {
-    SendingIp sip = get(ns, name);
-    return sip == null || sip.getStatus() == null ? null : sip.getStatus().condition(type).orElse(null);
+    return SendingIps.condition(client, ns, name, type).orElse(null);
   }
 
   private static String reason(String ns, String name) {
@@ -302,7 +288,6 @@ class ClaimsAndDeletionIT {
   }
 
   private static List<Event> events(String ns, String name) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+    return SendingIps.events(client, ns, name);
   }
 }

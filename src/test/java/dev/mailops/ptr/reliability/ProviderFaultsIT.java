@@ -396,9 +396,7 @@ class ProviderFaultsIT {
   }
 
   private static void withProvider(String ns, String name, String ip, String hostname, String provider) {
-    SendingIp sip = dev.mailops.ptr.testing.SendingIps.sendingIp(ns, name, ip, hostname, null);
-    sip.getSpec().setProviderRef(provider);
-    client.resource(sip).create();
+    dev.mailops.ptr.testing.SendingIps.createWithProvider(client, ns, name, ip, hostname, provider, null);
   }
 
   private static void awsProvider(String name, FakeEc2Server server, String cidr) {
@@ -415,20 +413,14 @@ class ProviderFaultsIT {
   }
 
   private static Optional<Condition> condition(String ns, String name, String type) {
-    SendingIp sip = client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
-    return sip == null || sip.getStatus() == null ? Optional.empty() : sip.getStatus().condition(type);
+    return dev.mailops.ptr.testing.SendingIps.condition(client, ns, name, type);
   }
 
   private static Optional<ProviderState> providerState(String ns, String name) {
-    SendingIp sip = client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
-    return sip == null || sip.getStatus() == null ? Optional.empty()
-        : Optional.ofNullable(sip.getStatus().getProvider());
+    return dev.mailops.ptr.testing.SendingIps.providerState(client, ns, name);
   }
 
   private static Optional<Condition> providerReady(String name) {
-    ReverseDnsProvider provider = client.resources(ReverseDnsProvider.class).withName(name).get();
-    return provider == null || provider.getStatus() == null || provider.getStatus().getConditions() == null
-        ? Optional.empty()
-        : provider.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
+    return ReverseDnsProviders.ready(client, name);
   }
 }

@@ -34,7 +34,7 @@ final class SendingIps {
   }
 
   SendingIp get(String name) {
-    return client.resources(SendingIp.class).inNamespace(namespace).withName(name).get();
+    return dev.mailops.ptr.testing.SendingIps.get(client, namespace, name);
   }
 
   Optional<SendingIpStatus> status(String name) {

@@ -234,15 +234,11 @@ class TenancyIT {
   }
 
   private static Optional<Condition> condition(String ns, String name, String type) {
-    SendingIp sip = client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
-    return sip == null || sip.getStatus() == null ? Optional.empty() : sip.getStatus().condition(type);
+    return dev.mailops.ptr.testing.SendingIps.condition(client, ns, name, type);
   }
 
   private static Optional<Condition> providerReady(String name) {
-    ReverseDnsProvider provider = client.resources(ReverseDnsProvider.class).withName(name).get();
-    return provider == null || provider.getStatus() == null || provider.getStatus().getConditions() == null
-        ? Optional.empty()
-        : provider.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
+    return ReverseDnsProviders.ready(client, name);
   }
 
   private static void awsProvider(String name, String cidr, String team, FakeEc2Server server, String secretNs) {

@@ -49,8 +49,7 @@ public final class ProviderChecks {
   }
 
   public Optional<Condition> condition(String ns, String name, String type) {
-    SendingIp sip = client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
-    return sip == null || sip.getStatus() == null ? Optional.empty() : sip.getStatus().condition(type);
+    return SendingIps.condition(client, ns, name, type);
   }
 
   /** "Status/Reason" of a condition, e.g. "False/ProviderError"; empty while it is not there. */
@@ -59,21 +58,16 @@ public final class ProviderChecks {
   }
 
   public Optional<ProviderState> providerState(String ns, String name) {
-    SendingIp sip = client.resources(SendingIp.class).inNamespace(ns).withName(name).get();
-    return sip == null || sip.getStatus() == null ? Optional.empty() : Optional.ofNullable(sip.getStatus().getProvider());
+    return SendingIps.providerState(client, ns, name);
   }
 
   public Optional<Condition> providerReady(String name) {
-    ReverseDnsProvider provider = client.resources(ReverseDnsProvider.class).withName(name).get();
-    return provider == null || provider.getStatus() == null || provider.getStatus().getConditions() == null
-        ? Optional.empty()
-        : provider.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
+    return ReverseDnsProviders.ready(client, name);
   }
 
   /** Messages of the Events about one SendingIp with this reason. */
   public List<String> events(String ns, String name, String reason) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+    return SendingIps.events(client, ns, name).stream().filter(e -> reason.equals(e.getReason()))
         .map(io.fabric8.kubernetes.api.model.Event::getMessage).toList();
   }
 

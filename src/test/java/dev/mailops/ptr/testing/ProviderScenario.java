@@ -107,10 +107,7 @@ public final class ProviderScenario implements AutoCloseable {
 
   /** Creates a SendingIp that uses {@code provider}; {@code policy} may be null (Retain). */
   public void sendingIp(String ns, String name, String ip, String hostname, String provider, DeletionPolicy policy) {
-    SendingIp sip = SendingIps.sendingIp(ns, name, ip, hostname, null);
-    sip.getSpec().setProviderRef(provider);
-    sip.getSpec().setDeletionPolicy(policy);
-    client.resource(sip).create();
+    SendingIps.createWithProvider(client, ns, name, ip, hostname, provider, policy);
   }
 
   /**

@@ -17,23 +17,18 @@ public final class ReverseDnsProviders {
 
   /** AWS in us-east-1 at {@code endpoint}, credentials from Secret {@value #AWS_SECRET_NAME} in {@code secretNs}. */
   public static ReverseDnsProviderSpec aws(URI endpoint, String secretNs, List<String> allowedCidrs) {
-    var spec = new ReverseDnsProviderSpec();
-    spec.setAllowedCidrs(allowedCidrs);
+    var spec = base(allowedCidrs);
     var aws = new ReverseDnsProviderSpec.AwsProvider();
     aws.setRegion("us-east-1");
     aws.setEndpoint(endpoint.toString());
-    var ref = new ReverseDnsProviderSpec.SecretRef();
-    ref.setNamespace(secretNs);
-    ref.setName(AWS_SECRET_NAME);
-    aws.setCredentialsSecretRef(ref);
+    aws.setCredentialsSecretRef(secretRef(secretNs, AWS_SECRET_NAME));
     spec.setAws(aws);
     return spec;
   }
 
   /** GCP project {@code project} at {@code endpoint}, no credentials (the test server wants none). */
   public static ReverseDnsProviderSpec gcp(String project, URI endpoint, List<String> allowedCidrs) {
-    var spec = new ReverseDnsProviderSpec();
-    spec.setAllowedCidrs(allowedCidrs);
+    var spec = base(allowedCidrs);
     var gcp = new ReverseDnsProviderSpec.GcpProvider();
     gcp.setProject(project);
     gcp.setEndpoint(endpoint.toString());
@@ -44,8 +39,7 @@ public final class ReverseDnsProviders {
   /** Azure subscription {@code subscriptionId}, Resource Manager and Entra ID both at {@code endpoint}. */
   public static ReverseDnsProviderSpec azure(String subscriptionId, URI endpoint, String secretNs, String secretName,
       List<String> allowedCidrs) {
-    var spec = new ReverseDnsProviderSpec();
-    spec.setAllowedCidrs(allowedCidrs);
+    var spec = base(allowedCidrs);
     var azure = new ReverseDnsProviderSpec.AzureProvider();
     azure.setSubscriptionId(subscriptionId);
     azure.setEndpoint(endpoint.toString());
@@ -58,8 +52,7 @@ public final class ReverseDnsProviders {
   /** DigitalOcean at {@code endpoint}, token from Secret {@code secretName} in {@code secretNs}. */
   public static ReverseDnsProviderSpec digitalocean(URI endpoint, String secretNs, String secretName,
       List<String> allowedCidrs) {
-    var spec = new ReverseDnsProviderSpec();
-    spec.setAllowedCidrs(allowedCidrs);
+    var spec = base(allowedCidrs);
     var digitalocean = new ReverseDnsProviderSpec.DigitalOceanProvider();
     digitalocean.setEndpoint(endpoint.toString());
     digitalocean.setTokenSecretRef(secretRef(secretNs, secretName));
@@ -94,25 +87,34 @@ public final class ReverseDnsProviders {
   public static <T extends ReverseDnsProviderSpec.HosterProvider> T hoster(T block, URI endpoint, String secretNs,
       String secretName) {
     block.setEndpoint(endpoint.toString());
-    var ref = new ReverseDnsProviderSpec.SecretRef();
-    ref.setNamespace(secretNs);
-    ref.setName(secretName);
-    block.setCredentialsSecretRef(ref);
+    block.setCredentialsSecretRef(secretRef(secretNs, secretName));
     return block;
   }
 
   /** RFC 2136 updates to the BIND fixture, signed with its key read from Secret {@code secretNs}/{@code secret}. */
   public static ReverseDnsProviderSpec rfc2136(BindServer bind, String secretNs, String secret,
       List<String> allowedCidrs) {
-    var spec = new ReverseDnsProviderSpec();
-    spec.setAllowedCidrs(allowedCidrs);
+    return rfc2136(bind, "127.0.0.1:" + bind.dnsAddress().getPort(), null, null, secretNs, secret, allowedCidrs);
+  }
+
+  /**
+   * RFC 2136 updates to {@code server} (host:port: the BIND fixture, e.g. the primary of {@link AuthoritativeServers},
+   * or an address where none listens), signed with the fixture's key name and algorithm, the key's secret read from
+   * the data key "secret" of Secret {@code secretNs}/{@code secret}. {@code zone} and {@code ttl} may be null (found
+   * by SOA lookup; the provider's default).
+   */
+  public static ReverseDnsProviderSpec rfc2136(BindServer bind, String server, String zone, Integer ttl,
+      String secretNs, String secret, List<String> allowedCidrs) {
     var update = new ReverseDnsProviderSpec.Rfc2136Provider();
-    update.setServer("127.0.0.1:" + bind.dnsAddress().getPort());
+    update.setServer(server);
+    update.setZone(zone);
+    update.setTtl(ttl);
     update.setTsigKeyName(bind.tsigKeyName());
-    var ref = new ReverseDnsProviderSpec.SecretRef();
-    ref.setNamespace(secretNs);
-    ref.setName(secret);
+    update.setTsigAlgorithm(bind.tsigAlgorithm());
+    var ref = secretRef(secretNs, secret);
+    ref.setKey("secret");
     update.setTsigSecretRef(ref);
+    var spec = base(allowedCidrs);
     spec.setRfc2136(update);
     return spec;
   }

@@ -1,5 +1,6 @@
 package dev.mailops.ptr.testing;
 
+import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.operator.OperatorSettings;
 import dev.mailops.ptr.gate.ProviderGate;
 import dev.mailops.ptr.operator.PtrOperator;
@@ -123,6 +124,11 @@ public final class RunningOperator implements AutoCloseable {
 
   public int healthPort() {
     return operator.healthPort();
+  }
+
+  /** The SendingIps as the operator's informer cache holds them. */
+  public List<SendingIp> cachedSendingIps() {
+    return operator.cachedSendingIps().toList();
   }
 
   public dev.mailops.ptr.operator.OwnerDiscovery ownerDiscovery() {

@@ -5,7 +5,7 @@ import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.provider.http.JsonApi;
-import dev.mailops.ptr.provider.http.JsonApiPtrProvider;
+import dev.mailops.ptr.provider.http.NullResetPtrProvider;
 import dev.mailops.ptr.verify.IpAddresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * an action: while it is {@code running} the answer is pending, and reads poll {@code GET /actions/{id}} until it
  * finishes. Hetzner does not check the forward record itself.
  */
-public final class HetznerPtrProvider extends JsonApiPtrProvider {
+public final class HetznerPtrProvider extends NullResetPtrProvider {
   private static final String[] COLLECTIONS = {"primary_ips", "floating_ips", "load_balancers"};
   private static final String AUTH_ADVICE = "Check the Secret's token: a Hetzner Cloud API token with Read & Write"
       + " permission in the project that holds the IP";
@@ -51,21 +51,13 @@ public final class HetznerPtrProvider extends JsonApiPtrProvider {
   }
 
   @Override
-  public PtrRecord set(InetAddress ip, String hostname) throws ProviderException {
-    return change(ip, find(ip), hostname);
-  }
-
-  @Override
-  public PtrRecord reset(InetAddress ip) throws ProviderException {
-    return change(ip, find(ip), null);
-  }
-
-  @Override
   public void probe() throws ProviderException {
     get("/primary_ips?page=1&per_page=1", "listing Primary IPs");
   }
 
-  private PtrRecord change(InetAddress ip, Holder holder, String hostname) throws ProviderException {
+  @Override
+  protected PtrRecord change(InetAddress ip, String hostname) throws ProviderException {
+    Holder holder = find(ip);
     String ipText = IpAddresses.format(ip);
     Map<String, Object> body = new HashMap<>();
     body.put("ip", ipText);

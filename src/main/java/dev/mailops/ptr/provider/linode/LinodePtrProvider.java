@@ -5,7 +5,7 @@ import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.provider.http.JsonApi;
-import dev.mailops.ptr.provider.http.JsonApiPtrProvider;
+import dev.mailops.ptr.provider.http.NullResetPtrProvider;
 import dev.mailops.ptr.verify.IpAddresses;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import java.util.Map;
  * and answers 400 when it does not resolve to the IP yet ("No match was found ... matching forward entry", "unable
  * to perform a lookup"): that is REJECTED with a message naming the forward record, retried with backoff.
  */
-public final class LinodePtrProvider extends JsonApiPtrProvider {
+public final class LinodePtrProvider extends NullResetPtrProvider {
   private static final String AUTH_ADVICE = "Check the Secret's token: a Linode personal access token with the"
       + " IPs scope read/write (or Linodes read/write) on the account that holds the IP";
 
@@ -42,21 +42,12 @@ public final class LinodePtrProvider extends JsonApiPtrProvider {
   }
 
   @Override
-  public PtrRecord set(InetAddress ip, String hostname) throws ProviderException {
-    return update(ip, hostname);
-  }
-
-  @Override
-  public PtrRecord reset(InetAddress ip) throws ProviderException {
-    return update(ip, null);
-  }
-
-  @Override
   public void probe() throws ProviderException {
     api.expectOk("GET", "/networking/ips?page=1&page_size=25", null, "listing IP addresses", AUTH_ADVICE);
   }
 
-  private PtrRecord update(InetAddress ip, String hostname) throws ProviderException {
+  @Override
+  protected PtrRecord change(InetAddress ip, String hostname) throws ProviderException {
     Map<String, Object> body = new HashMap<>();
     body.put("rdns", hostname);
     JsonApi.Response response = api.call("PUT", path(ip), body);

@@ -5,7 +5,7 @@ import dev.mailops.ptr.provider.ProviderException;
 import dev.mailops.ptr.provider.ProviderException.Kind;
 import dev.mailops.ptr.provider.PtrRecord;
 import dev.mailops.ptr.provider.http.JsonApi;
-import dev.mailops.ptr.provider.http.JsonApiPtrProvider;
+import dev.mailops.ptr.provider.http.NullResetPtrProvider;
 import dev.mailops.ptr.verify.IpAddresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -20,7 +20,7 @@ import java.util.Map;
  * Routed IPv6 prefixes take their reverse DNS through IPAM, which this provider does not drive: UNSUPPORTED. A 400
  * about the reverse (Scaleway wants the name to resolve to the IP) is REJECTED naming the forward record.
  */
-public final class ScalewayPtrProvider extends JsonApiPtrProvider {
+public final class ScalewayPtrProvider extends NullResetPtrProvider {
   private static final int PER_PAGE = 50;
   private static final String AUTH_ADVICE = "Check the Secret's secretKey: an IAM API key whose policy grants"
       + " InstancesFullAccess (or IPs write) in the project that holds the flexible IP";
@@ -40,21 +40,13 @@ public final class ScalewayPtrProvider extends JsonApiPtrProvider {
   }
 
   @Override
-  public PtrRecord set(InetAddress ip, String hostname) throws ProviderException {
-    return update(ip, find(ip), hostname);
-  }
-
-  @Override
-  public PtrRecord reset(InetAddress ip) throws ProviderException {
-    return update(ip, find(ip), null);
-  }
-
-  @Override
   public void probe() throws ProviderException {
     api.expectOk("GET", ips() + "?page=1&per_page=1", null, "listing flexible IPs in " + zone, AUTH_ADVICE);
   }
 
-  private PtrRecord update(InetAddress ip, FlexibleIp held, String hostname) throws ProviderException {
+  @Override
+  protected PtrRecord change(InetAddress ip, String hostname) throws ProviderException {
+    FlexibleIp held = find(ip);
     Map<String, Object> body = new HashMap<>();
     body.put("reverse", hostname);
     JsonApi.Response response = api.call("PATCH", ips() + "/" + held.id(), body);

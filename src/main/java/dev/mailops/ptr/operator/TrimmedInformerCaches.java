@@ -1,0 +1,48 @@
+package dev.mailops.ptr.operator;
+
+import dev.mailops.ptr.api.SendingIp;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.javaoperatorsdk.operator.api.config.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.config.ResolvedControllerConfiguration;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import java.util.Map;
+
+/**
+ * The trimmed informer cache ({@link CachedSendingIp}) in every watched namespace.
+ *
+ * <p>JOSDK (5.2.3) runs one informer per watched namespace and gives each the item store its informer configuration
+ * returns ({@code InformerManager} calls {@code getItemStore()} once per informer it creates). A store set with
+ * {@code withItemStore} is one instance, and fabric8 cannot share one between informers: each informer lists,
+ * resyncs and, after a relist, removes from it whatever its own namespace's list lacks, so it would list the other
+ * namespaces' objects and drop them. The configuration handed to JOSDK therefore answers every
+ * {@code getItemStore()} with a new store.
+ */
+final class TrimmedInformerCaches {
+  private TrimmedInformerCaches() {}
+
+  /** {@code built} with a new trimming item store for each informer JOSDK creates for it. */
+  static ControllerConfiguration<SendingIp> onEveryInformer(ControllerConfiguration<SendingIp> built) {
+    // the same constructor JOSDK's copy constructor uses; this controller has no dependent resources to carry over
+    return new ResolvedControllerConfiguration<>(built.getName(), built.isGenerationAware(),
+        built.getAssociatedReconcilerClassName(), built.getRetry(), built.getRateLimiter(),
+        built.maxReconciliationInterval().orElse(null), built.getFinalizerName(), Map.of(), built.fieldManager(),
+        built.getConfigurationService(), new StorePerInformer(built.getInformerConfig()),
+        built.triggerReconcilerOnAllEvents(), built.getWorkflowSpec().orElse(null));
+  }
+
+  /** The informer configuration {@code original}, but with a new trimming store at every call of getItemStore. */
+  private static final class StorePerInformer extends InformerConfiguration<SendingIp> {
+    StorePerInformer(InformerConfiguration<SendingIp> original) {
+      super(original.getResourceClass(), original.getName(), original.getNamespaces(),
+          original.getFollowControllerNamespaceChanges(), original.getLabelSelector(), original.getOnAddFilter(),
+          original.getOnUpdateFilter(), original.getOnDeleteFilter(), original.getGenericFilter(), null,
+          original.getInformerListLimit(), original.getFieldSelector());
+    }
+
+    @Override
+    public ItemStore<SendingIp> getItemStore() {
+      return new TransformingItemStore<>(CachedSendingIp::trim);
+    }
+  }
+}
