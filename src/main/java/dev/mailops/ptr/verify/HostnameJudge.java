@@ -149,7 +149,6 @@ public final class HostnameJudge {
           "dedicated", "colo", "datacenter", "isp", "telecom", "broadband", "dsl", "cable");
 
   private static final Pattern SEPARATORS = Pattern.compile("[-._]");
-  private static final Pattern LETTERS_OR_DIGITS = Pattern.compile("[a-z]+|[0-9]+");
   /** A generic word followed by a host number or id with at least one digit: host123, vps-1a2b. */
   private static final Pattern WORD_NUMBER = Pattern.compile("([a-z]+)[-_]?([0-9a-z]*[0-9][0-9a-z]*)");
   /** DigitalOcean's default droplet name, e.g. ubuntu-s-1vcpu-1gb-nyc1-01. */
@@ -270,7 +269,7 @@ public final class HostnameJudge {
     boolean mailWord = false;
     for (int i = 0; i < labels.length; i++) {
       tokens.add(tokens(labels[i]));
-      mailLabel[i] = tokens.get(i).stream().anyMatch(MAIL_WORDS::contains);
+      mailLabel[i] = containsAny(tokens.get(i), MAIL_WORDS);
       mailWord |= mailLabel[i];
     }
     if (v4 && !mailWord) {
@@ -286,7 +285,7 @@ public final class HostnameJudge {
         return found(Rule.HOSTING_DEFAULT,
             "'" + label + "' is a numbered default name of the hoster " + defaultDomain);
       }
-      if (DROPLET_DEFAULT.matcher(label).find()) {
+      if (label.contains("vcpu-") && DROPLET_DEFAULT.matcher(label).find()) {
         return found(Rule.HOSTING_DEFAULT, "'" + label + "' is a DigitalOcean default droplet name");
       }
     }
@@ -301,6 +300,10 @@ public final class HostnameJudge {
       }
     }
     for (int i = 0; i < labels.length - 1; i++) {
+      // when WORD_NUMBER matches, its word is the label's leading letters: a cheap test before the match
+      if (!WEAK_WORDS.contains(leadingLetters(labels[i]))) {
+        continue;
+      }
       Matcher m = WORD_NUMBER.matcher(labels[i]);
       if (m.matches() && WEAK_WORDS.contains(m.group(1))) {
         if (m.group(2).length() >= RANDOM_ID && !m.group(2).chars().allMatch(Character::isDigit)) {
@@ -405,22 +408,61 @@ public final class HostnameJudge {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** Tokens of one label: parts split on - and _, each part as a whole and as letter/digit runs. */
+  /**
+   * Tokens of one label: parts split on - and _, each part as a whole and as letter/digit runs. A
+   * hand-written scan: this runs for every label of every name, the regular expressions cost more.
+   */
   static List<String> tokens(String label) {
     List<String> tokens = new ArrayList<>();
-    for (String part : SEPARATORS.split(label)) {
-      if (part.isEmpty()) {
-        continue;
-      }
-      tokens.add(part);
-      Matcher m = LETTERS_OR_DIGITS.matcher(part);
-      while (m.find()) {
-        if (m.start() != 0 || m.end() != part.length()) {
-          tokens.add(m.group());
+    int start = 0;
+    for (int i = 0; i <= label.length(); i++) {
+      if (i == label.length() || "-._".indexOf(label.charAt(i)) >= 0) {
+        if (i > start) {
+          addPartTokens(label, start, i, tokens);
         }
+        start = i + 1;
       }
     }
     return tokens;
+  }
+
+  /** The part label[from, to) and, when it mixes kinds, its runs of letters and of digits. */
+  private static void addPartTokens(String label, int from, int to, List<String> tokens) {
+    tokens.add(label.substring(from, to));
+    int i = from;
+    while (i < to) {
+      int kind = charKind(label.charAt(i));
+      int j = i + 1;
+      while (j < to && kind != 0 && charKind(label.charAt(j)) == kind) {
+        j++;
+      }
+      if (kind != 0 && (i != from || j != to)) {
+        tokens.add(label.substring(i, j));
+      }
+      i = j;
+    }
+  }
+
+  /** 1 for a-z, 2 for 0-9, 0 for anything else. */
+  private static int charKind(char c) {
+    return c >= 'a' && c <= 'z' ? 1 : c >= '0' && c <= '9' ? 2 : 0;
+  }
+
+  private static boolean containsAny(List<String> tokens, Set<String> words) {
+    for (String token : tokens) {
+      if (words.contains(token)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String leadingLetters(String label) {
+    int end = 0;
+    while (end < label.length() && charKind(label.charAt(end)) == 1) {
+      end++;
+    }
+    return label.substring(0, end);
   }
 
   /**
@@ -613,6 +655,15 @@ public final class HostnameJudge {
       return first || lastRun;
     }
 
+    boolean hasRunOfLength(int length) {
+      for (int k = 0; k < count; k++) {
+        if (end[k] - start[k] == length) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     boolean anyRunEquals(String n, String digits) {
       for (int k = 0; k < count; k++) {
         if (end[k] - start[k] == digits.length() && n.startsWith(digits, start[k])) {
@@ -621,6 +672,14 @@ public final class HostnameJudge {
       }
       return false;
     }
+  }
+
+  private static int decimalLength(long v) {
+    int length = 1;
+    for (long rest = v; rest >= 10; rest /= 10) {
+      length++;
+    }
+    return length;
   }
 
   private static String pad3(int v) {
@@ -638,22 +697,31 @@ public final class HostnameJudge {
     if (decimal != null) {
       return Optional.of(decimal);
     }
-    String padded = pad3(o[0]) + pad3(o[1]) + pad3(o[2]) + pad3(o[3]);
-    String paddedRev = pad3(o[3]) + pad3(o[2]) + pad3(o[1]) + pad3(o[0]);
-    String plain = "" + o[0] + o[1] + o[2] + o[3];
-    String plainRev = "" + o[3] + o[2] + o[1] + o[0];
-    for (String form : List.of(padded, paddedRev, plain, plainRev)) {
+    // each form below must be a whole run of digits: spell it out only when a run is that long
+    List<String> forms = new ArrayList<>(5);
+    if (runs.hasRunOfLength(12)) {
+      forms.add(pad3(o[0]) + pad3(o[1]) + pad3(o[2]) + pad3(o[3]));
+      forms.add(pad3(o[3]) + pad3(o[2]) + pad3(o[1]) + pad3(o[0]));
+    }
+    if (runs.hasRunOfLength(decimalLength(o[0]) + decimalLength(o[1]) + decimalLength(o[2]) + decimalLength(o[3]))) {
+      forms.add("" + o[0] + o[1] + o[2] + o[3]);
+      forms.add("" + o[3] + o[2] + o[1] + o[0]);
+    }
+    long integer = ((long) o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3];
+    if (runs.hasRunOfLength(decimalLength(integer))) {
+      forms.add(Long.toString(integer));
+    }
+    for (String form : forms) {
       if (runs.anyRunEquals(n, form)) {
         return Optional.of(form);
       }
     }
-    long integer = ((long) o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3];
-    if (runs.anyRunEquals(n, Long.toString(integer))) {
-      return Optional.of(Long.toString(integer));
-    }
-    String hex = hex2(o[0]) + hex2(o[1]) + hex2(o[2]) + hex2(o[3]);
-    if (n.contains(hex) || (n.contains(hex2(o[3])) && SEPARATORS.matcher(n).replaceAll("").contains(hex))) {
-      return Optional.of(hex);
+    // both hex tests need the last byte's two hex digits somewhere in the name
+    if (n.contains(hex2(o[3]))) {
+      String hex = hex2(o[0]) + hex2(o[1]) + hex2(o[2]) + hex2(o[3]);
+      if (n.contains(hex) || SEPARATORS.matcher(n).replaceAll("").contains(hex)) {
+        return Optional.of(hex);
+      }
     }
     return Optional.empty();
   }
