@@ -59,7 +59,12 @@ public final class Names {
   }
 
   private static boolean isAscii(String s) {
-    return s.chars().allMatch(c -> c < 0x80);
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** ASCII names skip this: UTS #46 would refuse valid LDH host names with "--" in positions 3-4. */

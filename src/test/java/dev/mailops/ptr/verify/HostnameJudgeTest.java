@@ -260,6 +260,17 @@ class HostnameJudgeTest {
   }
 
   @Test
+  void belongsToStaysRightForMoreDomainsThanItRemembers() {
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < 600; i++) {
+        assertThat(judge.belongsTo("mail.example" + i + ".com", "example" + i + ".com")).isTrue();
+        assertThat(judge.belongsTo("mail.example" + (i + 1) + ".com", "example" + i + ".com")).isFalse();
+        assertThat(judge.belongsTo("mail.sub" + i + ".internal", "sub" + i + ".internal")).isTrue();
+      }
+    }
+  }
+
+  @Test
   void belongsToIdnDomain() {
     assertThat(judge.belongsTo("mail.xn--bcher-kva.de", "bücher.de")).isTrue();
   }

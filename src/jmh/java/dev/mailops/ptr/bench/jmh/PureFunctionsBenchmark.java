@@ -63,4 +63,10 @@ public class PureFunctionsBenchmark {
   public Verdict judgeGeneratedName() {
     return judge.judge(v4, List.of("198-18-3-201.dynamic.isp.example.net"), Optional.empty());
   }
+
+  /** A generated name that passes the IP rules and is caught late: a generic word and number under a hoster. */
+  @Benchmark
+  public Verdict judgeGenericWordNumberWithDomain() {
+    return judge.judge(v4, List.of("host123.genericserver.com"), Optional.of("example.com"));
+  }
 }
