@@ -240,8 +240,8 @@ class ShardingIT {
     String mail = api.newNamespace("mail");
     List<String> ips = IntStream.rangeClosed(30, 89).mapToObj(n -> "198.51.100." + n).toList();
     ips.forEach(ShardingIT::compliant);
-    // the PTRs are right from the start: one check, one status write (Ready) each, as with one replica
-    ips.forEach(ip -> bind.ptr(ip, compliantName(ip)));
+    // a PTR right from the start, or none: either way one check, one status write each, as with one replica
+    ips.stream().filter(ip -> lastOctet(ip) % 2 == 0).forEach(ip -> bind.ptr(ip, compliantName(ip)));
     Map<String, Long> before = ApiMetrics.scrape(client);
     for (String ip : ips) {
       SendingIps.create(client, mail, name(ip), ip, compliantName(ip), null);
