@@ -8,12 +8,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** kube-apiserver's apiserver_request_total from /metrics, summed by "VERB resource[/subresource]". */
-final class ApiMetrics {
+public final class ApiMetrics {
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
   private ApiMetrics() {}
 
-  static Map<String, Long> scrape(KubernetesClient admin) {
+  public static Map<String, Long> scrape(KubernetesClient admin) {
     Map<String, Long> counts = new TreeMap<>();
     for (String line : admin.raw("/metrics").split("\n")) {
       if (!line.startsWith("apiserver_request_total{")) {
@@ -39,7 +39,7 @@ final class ApiMetrics {
   }
 
   /** after - before, only the keys that grew. */
-  static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+  public static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
     Map<String, Long> d = new TreeMap<>();
     after.forEach((k, v) -> {
       long diff = v - before.getOrDefault(k, 0L);
@@ -51,13 +51,13 @@ final class ApiMetrics {
   }
 
   /** Requests of the given verbs on sendingips/status. */
-  static long statusWrites(Map<String, Long> delta) {
+  public static long statusWrites(Map<String, Long> delta) {
     return delta.getOrDefault("PATCH sendingips/status", 0L) + delta.getOrDefault("APPLY sendingips/status", 0L)
         + delta.getOrDefault("PUT sendingips/status", 0L) + delta.getOrDefault("UPDATE sendingips/status", 0L);
   }
 
   /** Writes to sendingips or their status (APPLY, PATCH, PUT/UPDATE, POST, DELETE). */
-  static long writes(Map<String, Long> delta) {
+  public static long writes(Map<String, Long> delta) {
     long n = 0;
     for (Map.Entry<String, Long> e : delta.entrySet()) {
       String[] verbResource = e.getKey().split(" ", 2);
@@ -69,11 +69,11 @@ final class ApiMetrics {
     return n;
   }
 
-  static long sum(Map<String, Long> delta) {
+  public static long sum(Map<String, Long> delta) {
     return delta.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  static String describe(Map<String, Long> delta) {
+  public static String describe(Map<String, Long> delta) {
     StringBuilder s = new StringBuilder();
     delta.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
     return s.length() == 0 ? "none" : s.toString();

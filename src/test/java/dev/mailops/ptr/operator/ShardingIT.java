@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.mailops.ptr.api.DeletionPolicy;
 import dev.mailops.ptr.api.ReverseDnsProvider;
 import dev.mailops.ptr.api.SendingIp;
+import dev.mailops.ptr.bench.ApiMetrics;
 import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.testing.BindServer;
 import dev.mailops.ptr.testing.Dig;
@@ -231,6 +232,54 @@ class ShardingIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> ips.stream().allMatch(ShardingIT::holdsItsName));
     assertThat(next.stream().mapToDouble(ShardingIT::writes).sum()).isEqualTo(ips.size());
     assertThat(old.stream().mapToDouble(ShardingIT::writes).sum()).isEqualTo(2.0 * ips.size());
+  }
+
+  @Test
+  void twoShardsStartingOnUnlabelledSendingIpsLabelEachOnceWithoutReadingItAndWriteItsStatusOnce() {
+    leaseNs = api.newNamespace("leases");
+    String mail = api.newNamespace("mail");
+    List<String> ips = IntStream.rangeClosed(30, 89).mapToObj(n -> "198.51.100." + n).toList();
+    ips.forEach(ShardingIT::compliant);
+    // a PTR right from the start, or none: either way one check, one status write each, as with one replica
+    ips.stream().filter(ip -> lastOctet(ip) % 2 == 0).forEach(ip -> bind.ptr(ip, compliantName(ip)));
+    Map<String, Long> before = ApiMetrics.scrape(client);
+    for (String ip : ips) {
+      SendingIps.create(client, mail, name(ip), ip, compliantName(ip), null);
+    }
+    // the first start with shards: every SendingIp is there, unlabelled
+    List<RunningOperator> shards = List.of(replica(0, 2, "s0", mail), replica(1, 2, "s1", mail));
+    // three checks by the owner: the first, and two re-checks (5 s apart) that find nothing new to write
+    // (a list, not a GET per object: GETs are counted below)
+    await().atMost(Duration.ofSeconds(90)).until(() -> client.resources(SendingIp.class).inNamespace(mail).list()
+        .getItems().stream().filter(sip -> sip.getStatus() != null).count() == ips.size()
+        && ips.stream().allMatch(ip -> shards.get(Sharding.bucketOf(ip) % 2).reconciliations(mail, name(ip)) >= 3));
+    Map<String, Long> requests = ApiMetrics.delta(before, ApiMetrics.scrape(client));
+    String described = ApiMetrics.describe(requests);
+    assertThat(requests.getOrDefault("PATCH sendingips", 0L)).as("label patches: %s", described)
+        .isEqualTo(ips.size());
+    assertThat(requests.getOrDefault("GET sendingips", 0L)).as("reads of single SendingIps: %s", described)
+        .isZero();
+    assertThat(ApiMetrics.statusWrites(requests)).as("status writes: %s", described).isEqualTo(ips.size());
+  }
+
+  @Test
+  void aCopyTheLabellerIsHandedAgainIsNotPatchedAgain() {
+    String mail = api.newNamespace("mail");
+    String ip = ipOfShard(0, 2, 200);
+    SendingIp copy = SendingIps.create(client, mail, name(ip), ip, compliantName(ip), null);
+    Map<String, Long> before = ApiMetrics.scrape(client);
+    ShardLabeller labeller = new ShardLabeller(client, new Sharding(0, 2), Set.of(mail));
+    try {
+      labeller.labelIfMine(copy);
+      // what the informer's resync does while the event of the object leaving its selector is still on the way
+      labeller.labelIfMine(copy);
+    } finally {
+      labeller.close(); // lets the patches under way land
+    }
+    Map<String, Long> requests = ApiMetrics.delta(before, ApiMetrics.scrape(client));
+    assertThat(requests.getOrDefault("PATCH sendingips", 0L)).as(ApiMetrics.describe(requests)).isEqualTo(1);
+    assertThat(get(mail, name(ip)).getMetadata().getLabels())
+        .containsEntry(Sharding.BUCKET_LABEL, "" + Sharding.bucketOf(ip));
   }
 
   // --- helpers

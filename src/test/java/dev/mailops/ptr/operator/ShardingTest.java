@@ -70,4 +70,25 @@ class ShardingTest {
     assertThatThrownBy(() -> new Sharding(0, 0)).hasMessage("--total-shards must be between 1 and 64, not 0");
     assertThatThrownBy(() -> new Sharding(0, 65)).hasMessage("--total-shards must be between 1 and 64, not 65");
   }
+
+  @Test
+  void theLabellersCacheKeepsOnlyWhatLabellingReads() {
+    var sip = SendingIps.sendingIp("mail", "mx", "192.0.2.7", "mta.example.org", "example.org");
+    sip.getMetadata().setUid("u-1");
+    sip.getMetadata().setResourceVersion("42");
+    sip.getMetadata().setLabels(Map.of("team", "mail"));
+    sip.getMetadata().setAnnotations(Map.of(CachedSendingIp.LAST_APPLIED, "{\"spec\":{}}"));
+    sip.setStatus(new dev.mailops.ptr.api.SendingIpStatus());
+
+    var cached = ShardLabeller.trim(sip);
+
+    assertThat(cached.getMetadata().getNamespace()).isEqualTo("mail");
+    assertThat(cached.getMetadata().getName()).isEqualTo("mx");
+    assertThat(cached.getMetadata().getResourceVersion()).isEqualTo("42");
+    assertThat(cached.getMetadata().getLabels()).isEqualTo(Map.of("team", "mail"));
+    assertThat(Sharding.bucketOf(cached)).isEqualTo(Sharding.bucketOf(sip));
+    assertThat(cached.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(cached.getSpec().getHostname()).isNull();
+    assertThat(cached.getStatus()).isNull();
+  }
 }
