@@ -48,6 +48,8 @@ public final class OperatorMetrics implements DnsObserver {
       ConditionType.RECONCILING.type(), ConditionType.STALLED.type());
   private final Set<ResourceID> failing = ConcurrentHashMap.newKeySet();
   private final Map<ResourceID, Long> reconciled = new ConcurrentHashMap<>();
+  private final Map<List<String>, Counter> queryCounters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> queryTimers = new ConcurrentHashMap<>();
 
   /** JOSDK's metrics into the registry; they also keep {@link #failingResources()}. */
   public Metrics josdkMetrics() {
@@ -136,11 +138,15 @@ public final class OperatorMetrics implements DnsObserver {
 
   @Override
   public void queried(String type, String outcome, Duration elapsed) {
-    Counter.builder("ptr.dns.queries").description("DNS queries sent by the verification engine")
-        .tags("type", type, "outcome", outcome).register(registry).increment();
-    Timer.builder("ptr.dns.query.duration").description("Time from sending a DNS query to its answer")
+    // built and registered once per label set (a few record types and outcomes): looking them up for every query
+    // was 5-6 % of the operator's CPU in the steady state at N = 10,000 (docs/benchmarks.md)
+    queryCounters.computeIfAbsent(List.of(type, outcome), labels -> Counter.builder("ptr.dns.queries")
+        .description("DNS queries sent by the verification engine")
+        .tags("type", type, "outcome", outcome).register(registry)).increment();
+    queryTimers.computeIfAbsent(type, label -> Timer.builder("ptr.dns.query.duration")
+        .description("Time from sending a DNS query to its answer")
         .tags("type", type).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry).record(elapsed);
+        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry)).record(elapsed);
   }
 
   /** One call to a provider's API; outcome is ok or the failure kind in lower case. */
