@@ -138,8 +138,7 @@ public final class OperatorMetrics implements DnsObserver {
 
   @Override
   public void queried(String type, String outcome, Duration elapsed) {
-    // built and registered once per label set (a few record types and outcomes): looking them up for every query
-    // was 5-6 % of the operator's CPU in the steady state at N = 10,000 (docs/benchmarks.md)
+    // built and registered once per label set (a few record types and outcomes), not looked up for every query
     queryCounters.computeIfAbsent(List.of(type, outcome), labels -> Counter.builder("ptr.dns.queries")
         .description("DNS queries sent by the verification engine")
         .tags("type", type, "outcome", outcome).register(registry)).increment();
