@@ -42,7 +42,7 @@ final class CachedSendingIp {
     meta.setAnnotations(frozen(meta.getAnnotations()));
     meta.setLabels(frozen(meta.getLabels()));
     meta.setFinalizers(frozen(meta.getFinalizers()));
-    meta.setAdditionalProperties(sharedIfEmpty(meta.getAdditionalProperties()));
+    meta.setAdditionalProperties(frozen(meta.getAdditionalProperties()));
     meta.setNamespace(shared(meta.getNamespace()));
     meta.setCreationTimestamp(shared(meta.getCreationTimestamp()));
     resource.setApiVersion(shared(resource.getApiVersion()));
@@ -65,7 +65,7 @@ final class CachedSendingIp {
           c.setReason(shared(c.getReason()));
           c.setMessage(shared(c.getMessage()));
           c.setLastTransitionTime(shared(c.getLastTransitionTime()));
-          c.setAdditionalProperties(sharedIfEmpty(c.getAdditionalProperties()));
+          c.setAdditionalProperties(frozen(c.getAdditionalProperties()));
         }
         status.setConditions(frozen(status.getConditions()));
       }
@@ -84,16 +84,12 @@ final class CachedSendingIp {
     return list == null || list.contains(null) ? list : List.copyOf(list);
   }
 
-  private static Map<String, String> frozen(Map<String, String> map) {
-    return map == null || map.containsKey(null) || map.containsValue(null) ? map : Map.copyOf(map);
-  }
-
   /**
-   * One immutable empty map instead of an empty (often never used) map per object and per condition: JSON parsing
-   * gives every fabric8 object its own. Cached objects are only read; writes go through copies.
+   * The same for a map; an empty one becomes the JVM's one empty map, where JSON parsing gives every fabric8 object
+   * and condition its own (often never used) map.
    */
-  private static <V> Map<String, V> sharedIfEmpty(Map<String, V> map) {
-    return map != null && map.isEmpty() ? Map.of() : map;
+  private static <V> Map<String, V> frozen(Map<String, V> map) {
+    return map == null || map.containsKey(null) || map.containsValue(null) ? map : Map.copyOf(map);
   }
 
   /**
