@@ -23,7 +23,8 @@ import java.util.Map;
  *   <li>Shared: a PTR name or forward address equal to the spec's hostname or IP is the spec's string; empty
  *       maps, and strings that repeat across objects (namespace, condition types, statuses,
  *       reasons, common messages, timestamps of a mass creation or check), which JSON parsing makes anew for
- *       every object.
+ *       every object; and the object's name, IP and hostname, which every watch event of it makes anew while the
+ *       ResourceIDs and IP keys kept by JOSDK and the operator still hold the copy they were made from.
  * </ul>
  */
 final class CachedSendingIp {
@@ -44,11 +45,15 @@ final class CachedSendingIp {
     meta.setFinalizers(frozen(meta.getFinalizers()));
     meta.setAdditionalProperties(frozen(meta.getAdditionalProperties()));
     meta.setNamespace(shared(meta.getNamespace()));
+    // each watch event parses the name anew, and JOSDK and the operator keep ResourceIDs made from earlier copies
+    meta.setName(shared(meta.getName()));
     meta.setCreationTimestamp(shared(meta.getCreationTimestamp()));
     resource.setApiVersion(shared(resource.getApiVersion()));
     resource.setKind(shared(resource.getKind()));
     SendingIpSpec spec = resource.getSpec();
     if (spec != null) {
+      spec.setIp(shared(spec.getIp()));
+      spec.setHostname(shared(spec.getHostname()));
       spec.setDomain(shared(spec.getDomain()));
       spec.setRecheckInterval(shared(spec.getRecheckInterval()));
     }

@@ -287,7 +287,9 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
   /** The IP in one canonical form so 2001:db8::1 and 2001:DB8:0::1 are the same claim. */
   static Optional<String> ipKey(SendingIp resource) {
     try {
-      return Optional.of(IpAddresses.format(IpAddresses.parse(resource.getSpec().getIp())));
+      // the JVM's copy, the one the cached object's spec holds when written canonically (CachedSendingIp): the index
+      // keeps its first key for as long as the IP is claimed
+      return Optional.of(IpAddresses.format(IpAddresses.parse(resource.getSpec().getIp())).intern());
     } catch (RuntimeException e) {
       return Optional.empty();
     }

@@ -72,6 +72,16 @@ class CachedSendingIpTest {
   }
 
   @Test
+  void eachWatchEventOfAnObjectSharesTheNameIpAndHostnameOfTheCopiesBefore() {
+    SendingIp before = CachedSendingIp.trim(Serialization.unmarshal(fromApiServer("a", "192.0.2.1"), SendingIp.class));
+    SendingIp after = CachedSendingIp.trim(Serialization.unmarshal(fromApiServer("a", "192.0.2.1"), SendingIp.class));
+
+    assertThat(after.getMetadata().getName()).isSameAs(before.getMetadata().getName());
+    assertThat(after.getSpec().getIp()).isSameAs(before.getSpec().getIp());
+    assertThat(after.getSpec().getHostname()).isSameAs(before.getSpec().getHostname());
+  }
+
+  @Test
   void aPtrNameOrForwardAddressEqualToTheSpecsIsKeptOnce() {
     SendingIp cached = CachedSendingIp.trim(Serialization.unmarshal(fromApiServer("a", "192.0.2.1"), SendingIp.class));
 
