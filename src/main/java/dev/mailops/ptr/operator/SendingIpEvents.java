@@ -1,5 +1,6 @@
 package dev.mailops.ptr.operator;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.mailops.ptr.gate.GateEvents;
 import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.api.SendingIp;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -162,11 +164,6 @@ public class SendingIpEvents implements GateEvents, AutoCloseable {
   /** Posts what is queued (for at most a few seconds), then stops. */
   @Override
   public void close() {
-    poster.shutdown();
-    try {
-      poster.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    MoreExecutors.shutdownAndAwaitTermination(poster, Duration.ofSeconds(5));
   }
 }

@@ -1,5 +1,6 @@
 package dev.mailops.ptr.operator;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpSpec;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -20,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -162,16 +162,8 @@ final class ShardLabeller implements AutoCloseable {
   @Override
   public void close() {
     informers.forEach(SharedIndexInformer::close);
-    patches.shutdown();
-    try {
-      // the patches under way are let land (the ones not yet started are left to the next start's informer)
-      if (!patches.awaitTermination(5, TimeUnit.SECONDS)) {
-        patches.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      patches.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    // the patches under way are let land (the ones not yet started are left to the next start's informer)
+    MoreExecutors.shutdownAndAwaitTermination(patches, Duration.ofSeconds(5));
     informers.clear();
   }
 }
