@@ -9,18 +9,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.AuthoritativeServers;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /** `check --authoritative`: the resolvers' view and every authoritative server's, side by side, text and JSON. */
 class CheckAuthoritativeIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static AuthoritativeServers servers;
 
@@ -28,14 +30,7 @@ class CheckAuthoritativeIT {
 
   @BeforeAll
   static void start() {
-    servers = AuthoritativeServers.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (servers != null) {
-      servers.close();
-    }
+    servers = closed.add(AuthoritativeServers.start());
   }
 
   private static Run check(String... args) {

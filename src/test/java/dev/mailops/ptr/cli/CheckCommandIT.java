@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.FreePorts;
 import dev.mailops.ptr.testing.PowerDnsServer;
 import dev.mailops.ptr.testing.RdapTestServer;
@@ -15,13 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged jar's `check` command against a real PowerDNS: exit codes and JSON as DESIGN.md documents. */
 class CheckCommandIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static PowerDnsServer dns;
   private static String server;
@@ -30,7 +32,7 @@ class CheckCommandIT {
 
   @BeforeAll
   static void zones() {
-    dns = PowerDnsServer.start();
+    dns = closed.add(PowerDnsServer.start());
     server = "127.0.0.1:" + dns.dnsAddress().getPort();
     dns.createZone("example.com");
     dns.ptr("192.0.2.10", "mail.example.com");
@@ -43,11 +45,6 @@ class CheckCommandIT {
     dns.ptr("185.199.0.10", "mail10.example.com");
     dns.a("mail10.example.com", "185.199.0.10");
     dns.ptr("185.199.0.13", "other.example.com");
-  }
-
-  @AfterAll
-  static void stop() {
-    dns.close();
   }
 
   @Test

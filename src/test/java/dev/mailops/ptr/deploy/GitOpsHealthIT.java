@@ -11,6 +11,7 @@ import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.operator.OperatorSettings;
 import dev.mailops.ptr.operator.ShippedProviders;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.DnsFaultRelay;
 import dev.mailops.ptr.testing.FakeEc2Server;
 import dev.mailops.ptr.testing.KubeApi;
@@ -27,9 +28,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every state of both kinds, driven for real (operator, kube-apiserver, PowerDNS behind a fault relay, the EC2 test
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * health scripts: the table in docs/api.md. Each verdict is printed, so the test log shows what the tools say.
  */
 class GitOpsHealthIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String KEY_ID = "AKIAGITOPS" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
   private static final String SECRET = "gitops-secret-" + UUID.randomUUID();
@@ -57,13 +59,13 @@ class GitOpsHealthIT {
   static void start() throws Exception {
     api = KubeApi.shared();
     client = api.client();
-    dns = PowerDnsServer.start();
+    dns = closed.add(PowerDnsServer.start());
     dns.createZone("example.com");
     dns.createZone("2.0.192.in-addr.arpa");
     dns.createZone("113.0.203.in-addr.arpa");
     dns.createZone("100.51.198.in-addr.arpa");
-    relay = DnsFaultRelay.start(dns.dnsAddress());
-    ec2 = new FakeEc2Server(KEY_ID, SECRET);
+    relay = closed.add(DnsFaultRelay.start(dns.dnsAddress()));
+    ec2 = closed.add(new FakeEc2Server(KEY_ID, SECRET));
     operatorNs = api.newNamespace("ptr-system");
     ns = api.newNamespace("gitops");
     client.secrets().inNamespace(operatorNs).resource(new SecretBuilder().withNewMetadata()
@@ -71,29 +73,16 @@ class GitOpsHealthIT {
         .addToStringData("secretAccessKey", SECRET).build()).create();
     ReverseDnsProviders.create(client, AWS, ReverseDnsProviders.aws(ec2.endpoint(), operatorNs,
         List.of("203.0.113.0/24")));
+    closed.add(ReverseDnsProviders.deleting(client, AWS));
     // its Secret lives in another namespace than the operator's: refused until someone moves it
     ReverseDnsProviders.create(client, AWS_NO_SECRET, ReverseDnsProviders.aws(ec2.endpoint(), ns,
         List.of("203.0.113.0/24")));
+    closed.add(ReverseDnsProviders.deleting(client, AWS_NO_SECRET));
 
     OperatorSettings settings = RunningOperator.testSettings(relay.address(), Set.of(ns))
         .withProviders(ProviderSettings.defaults(operatorNs).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(5))
             .withReset(30, Duration.ofSeconds(1)));
-    operator = RunningOperator.withProviders(api, settings, ShippedProviders.all(Duration.ofMillis(500)));
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      if (operator != null) {
-        operator.close();
-      }
-      client.resources(ReverseDnsProvider.class).withName(AWS).delete();
-      client.resources(ReverseDnsProvider.class).withName(AWS_NO_SECRET).delete();
-    } finally {
-      ec2.close();
-      relay.close();
-      dns.close();
-    }
+    operator = closed.add(RunningOperator.withProviders(api, settings, ShippedProviders.all(Duration.ofMillis(500))));
   }
 
   /** One row of docs/api.md's table: the conditions and what each tool makes of them. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailops.ptr.operator.OperatorSettings;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
 import dev.mailops.ptr.testing.RunningOperator;
@@ -33,9 +34,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,6 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * RBAC authorization on, is enough for the real operator and no more than it needs.
  */
 class RbacIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   static final String SERVICE_ACCOUNT = "system:serviceaccount:ptr-system:ptr-operator";
   static final String OPERATOR_NS = Manifests.NAMESPACE;
   static final String PTR = "ptr.mailops.dev";
@@ -56,7 +58,7 @@ class RbacIT {
   @BeforeAll
   static void applyRbac() throws Exception {
     // A private server: the operator below watches all namespaces, as it does by default in a cluster.
-    api = KubeApi.start();
+    api = closed.add(KubeApi.start());
     List<HasMetadata> rbac = Manifests.parse(api.client(), Manifests.kustomizeYaml()).stream()
         .filter(o -> o instanceof Namespace || o instanceof ServiceAccount || o instanceof ClusterRole
             || o instanceof ClusterRoleBinding || o instanceof Role || o instanceof RoleBinding)
@@ -66,17 +68,7 @@ class RbacIT {
     assertThat(applied.exitCode()).as(applied.stderr()).isZero();
     mailNs = api.newNamespace("mail");
     api.newNamespace("other");
-    asOperator = new KubernetesClientBuilder().withConfig(operatorConfig()).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (asOperator != null) {
-      asOperator.close();
-    }
-    if (api != null) {
-      api.close();
-    }
+    asOperator = closed.add(new KubernetesClientBuilder().withConfig(operatorConfig()).build());
   }
 
   /** The admin's client config, impersonating the operator's ServiceAccount as a pod's token would authenticate. */

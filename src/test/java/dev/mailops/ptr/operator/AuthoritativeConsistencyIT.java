@@ -15,6 +15,7 @@ import dev.mailops.ptr.api.ReverseDnsProvider;
 import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.provider.rfc2136.Rfc2136ProviderFactory;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.AuthoritativeServers;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.ReverseDnsProviders;
@@ -29,15 +30,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator with the authoritative check on, against real PowerDNS and BIND servers of the same zones: each case
  * shows in the SendingIp's AuthoritativeConsistent condition and status.authoritative on a real kube-apiserver.
  */
 class AuthoritativeConsistencyIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static final String PROVIDER = "rfc-auth-" + UUID.randomUUID().toString().substring(0, 6);
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static KubeApi api;
@@ -50,7 +52,7 @@ class AuthoritativeConsistencyIT {
   static void start() {
     api = KubeApi.shared();
     client = api.client();
-    servers = AuthoritativeServers.start();
+    servers = closed.add(AuthoritativeServers.start());
     ns = api.newNamespace("auth");
     String operatorNs = api.newNamespace("ptr-system");
     String secret = servers.primary().tsigSecret();
@@ -59,27 +61,14 @@ class AuthoritativeConsistencyIT {
     ReverseDnsProviders.create(client, PROVIDER, ReverseDnsProviders.rfc2136(servers.primary(),
         AuthoritativeServers.NS1 + ":" + servers.port(), LAGGING_ZONE, 5, operatorNs, "tsig",
         List.of(LAGGING_IP + "/32")));
+    closed.add(ReverseDnsProviders.deleting(client, PROVIDER));
     OperatorSettings settings = RunningOperator.testSettings(servers.resolver(), Set.of(ns))
         .withProviders(ProviderSettings.defaults(operatorNs).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(5))
             .withDnsTimeout(Duration.ofMillis(500)).withCacheRecheck(Duration.ofSeconds(2)))
         .withAuthoritative(AuthoritativeSettings.defaults().withPort(servers.port())
             .withTimeout(Duration.ofMillis(500)));
-    operator = RunningOperator.withProviders(api, settings,
-        PtrProviders.none().with("rfc2136", new Rfc2136ProviderFactory(Duration.ofMillis(500))));
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      if (operator != null) {
-        operator.close();
-      }
-      client.resources(ReverseDnsProvider.class).withName(PROVIDER).delete();
-    } finally {
-      if (servers != null) {
-        servers.close();
-      }
-    }
+    operator = closed.add(RunningOperator.withProviders(api, settings,
+        PtrProviders.none().with("rfc2136", new Rfc2136ProviderFactory(Duration.ofMillis(500)))));
   }
 
   @Test

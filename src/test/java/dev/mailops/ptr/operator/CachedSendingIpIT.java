@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailops.ptr.api.SendingIp;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
 import dev.mailops.ptr.testing.RunningOperator;
@@ -12,9 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator's informer cache with two watched namespaces (one informer each) on a real kube-apiserver: what it
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * ({@link CachedSendingIp}), and what it writes never takes either away on the server.
  */
 class CachedSendingIpIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static final String NAME = "applied";
   private static KubeApi api;
   private static PowerDnsServer dns;
@@ -32,21 +34,11 @@ class CachedSendingIpIT {
   @BeforeAll
   static void start() {
     api = KubeApi.shared();
-    dns = PowerDnsServer.start();
+    dns = closed.add(PowerDnsServer.start());
     dns.createZone("example.com");
     first = api.newNamespace("cache-a");
     second = api.newNamespace("cache-b");
-    operator = RunningOperator.start(api, dns.dnsAddress(), first, second);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (dns != null) {
-      dns.close();
-    }
+    operator = closed.add(RunningOperator.start(api, dns.dnsAddress(), first, second));
   }
 
   @Test

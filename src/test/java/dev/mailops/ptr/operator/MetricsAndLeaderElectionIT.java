@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailops.ptr.api.SendingIp;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
 import dev.mailops.ptr.testing.RunningOperator;
@@ -18,12 +19,13 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What an operations team sees: Prometheus metrics, health endpoints, and a standby replica taking over. */
 class MetricsAndLeaderElectionIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static KubeApi api;
   private static PowerDnsServer dns;
@@ -31,17 +33,12 @@ class MetricsAndLeaderElectionIT {
   @BeforeAll
   static void start() {
     api = KubeApi.shared();
-    dns = PowerDnsServer.start();
+    dns = closed.add(PowerDnsServer.start());
     dns.createZone("example.com");
     for (int i = 1; i <= 9; i++) {
       dns.ptr("192.0.2." + (100 + i), "mx" + i + ".example.com");
       dns.a("mx" + i + ".example.com", "192.0.2." + (100 + i));
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    dns.close();
   }
 
   @Test

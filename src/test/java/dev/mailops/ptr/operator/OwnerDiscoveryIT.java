@@ -7,6 +7,7 @@ import dev.mailops.ptr.api.OwnerStatus;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpStatus;
 import dev.mailops.ptr.owner.OwnerSettings;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
 import dev.mailops.ptr.testing.RdapTestServer;
@@ -19,12 +20,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Owner discovery through the operator: real API server, real PowerDNS, local RDAP registries. */
 class OwnerDiscoveryIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static KubeApi api;
   private static PowerDnsServer dns;
   private static RdapTestServer rdap;
@@ -34,8 +36,8 @@ class OwnerDiscoveryIT {
   @BeforeAll
   static void start() throws Exception {
     api = KubeApi.shared();
-    dns = PowerDnsServer.start();
-    rdap = RdapTestServer.start();
+    dns = closed.add(PowerDnsServer.start());
+    rdap = closed.add(RdapTestServer.start());
     dns.createZone("example.com");
     dns.ptr("185.199.0.13", "old-server.example.com");
     dns.a("old-server.example.com", "185.199.0.13");
@@ -49,19 +51,9 @@ class OwnerDiscoveryIT {
         "185.199.255.255", "Hetzner Online GmbH", "ORG-HOS1", "abuse@hetzner.example"));
     rdap.slow("rir-a", "185.97.0.0/16");
     bootstrap = rdap.writeBootstrap(Files.createTempFile("rdap-bootstrap", ".json"), Map.of("185.0.0.0/8", "rir-a"));
+    closed.add(() -> Files.deleteIfExists(bootstrap));
     settings = RunningOperator.testSettings(dns.dnsAddress(), Set.of()).withOwner(OwnerSettings.defaults()
         .withBootstrap(List.of(bootstrap.toString())).withFallbackServer(null).withTimeout(Duration.ofSeconds(2)));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (rdap != null) {
-      rdap.close();
-    }
-    if (dns != null) {
-      dns.close();
-    }
-    Files.deleteIfExists(bootstrap);
   }
 
   private static OperatorSettings watching(String ns) {

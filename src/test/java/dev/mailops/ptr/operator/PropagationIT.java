@@ -10,6 +10,7 @@ import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.provider.PtrProviders;
 import dev.mailops.ptr.provider.rfc2136.Rfc2136ProviderFactory;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.AuthoritativeServers;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
@@ -24,9 +25,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * After a provider write, UpdatePending ends once every authoritative server shows the new PTR, while what resolvers
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * secondary on 127.0.0.14 that no NOTIFY reaches and that no NS record names), standing in for resolver caches.
  */
 class PropagationIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static final String PROVIDER = "rfc-prop-" + UUID.randomUUID().toString().substring(0, 6);
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static KubeApi api;
@@ -47,9 +49,9 @@ class PropagationIT {
   static void start() {
     api = KubeApi.shared();
     client = api.client();
-    servers = AuthoritativeServers.start();
+    servers = closed.add(AuthoritativeServers.start());
     servers.primary().replace("renamed.example.test", "A", 60, SYNCED_IP);
-    staleResolver = PowerDnsServer.at("127.0.0.14", servers.port(), true);
+    staleResolver = closed.add(PowerDnsServer.at("127.0.0.14", servers.port(), true));
     for (String zone : List.of("fixture.test", "example.test", SYNCED_ZONE)) {
       staleResolver.addSecondaryZone(zone, servers.primary().dnsAddress());
     }
@@ -60,30 +62,14 @@ class PropagationIT {
     ReverseDnsProviders.create(client, PROVIDER, ReverseDnsProviders.rfc2136(servers.primary(),
         AuthoritativeServers.NS1 + ":" + servers.port(), SYNCED_ZONE, 60, operatorNs, "tsig",
         List.of(SYNCED_IP + "/32")));
+    closed.add(ReverseDnsProviders.deleting(client, PROVIDER));
     OperatorSettings settings = RunningOperator.testSettings(staleResolver.dnsAddress(), Set.of(ns))
         .withProviders(ProviderSettings.defaults(operatorNs).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(5))
             .withDnsTimeout(Duration.ofMillis(500)).withCacheRecheck(Duration.ofSeconds(2)))
         .withAuthoritative(AuthoritativeSettings.defaults().withPort(servers.port())
             .withTimeout(Duration.ofMillis(500)));
-    operator = RunningOperator.withProviders(api, settings,
-        PtrProviders.none().with("rfc2136", new Rfc2136ProviderFactory(Duration.ofMillis(500))));
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      if (operator != null) {
-        operator.close();
-      }
-      client.resources(ReverseDnsProvider.class).withName(PROVIDER).delete();
-    } finally {
-      if (staleResolver != null) {
-        staleResolver.close();
-      }
-      if (servers != null) {
-        servers.close();
-      }
-    }
+    operator = closed.add(RunningOperator.withProviders(api, settings,
+        PtrProviders.none().with("rfc2136", new Rfc2136ProviderFactory(Duration.ofMillis(500)))));
   }
 
   @Test

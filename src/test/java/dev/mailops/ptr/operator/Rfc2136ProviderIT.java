@@ -15,6 +15,7 @@ import dev.mailops.ptr.api.ReverseDnsProviderSpec;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpSpec;
 import dev.mailops.ptr.provider.PtrProviders;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.BindServer;
 import dev.mailops.ptr.testing.Dig;
 import dev.mailops.ptr.testing.FreePorts;
@@ -33,11 +34,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Type;
@@ -48,6 +49,7 @@ import org.xbill.DNS.Type;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Rfc2136ProviderIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static final String REVERSE_ZONE = "100.51.198.in-addr.arpa";
   private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
   private static final String RFC = "rfc-" + SUFFIX;
@@ -71,11 +73,12 @@ class Rfc2136ProviderIT {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     logs.start();
     root.addAppender(logs);
+    closed.add(() -> root.detachAppender(logs));
     ((Logger) LoggerFactory.getLogger("dev.mailops.ptr")).setLevel(ch.qos.logback.classic.Level.DEBUG);
 
     api = KubeApi.shared();
     client = api.client();
-    bind = BindServer.start(List.of("example.org", REVERSE_ZONE));
+    bind = closed.add(BindServer.start(List.of("example.org", REVERSE_ZONE)));
     operatorNs = api.newNamespace("ptr-system");
     mailNs = api.newNamespace("mail", Map.of("team", "mail"));
     otherNs = api.newNamespace("web", Map.of("team", "web"));
@@ -98,24 +101,8 @@ class Rfc2136ProviderIT {
             .withReset(3, Duration.ofMillis(200))
             .withDnsTimeout(Duration.ofMillis(300))
             .withCacheRecheck(Duration.ofSeconds(2)));
-    operator = RunningOperator.withProviders(api, settings, PtrProviders.none().with("rfc2136", new Rfc2136ProviderFactory(Duration.ofMillis(300))));
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      if (operator != null) {
-        operator.close();
-      }
-      for (String name : List.of(RFC, DEAD, MISSING, ELSEWHERE, WRONG_KEY)) {
-        client.resources(ReverseDnsProvider.class).withName(name).delete();
-      }
-    } finally {
-      if (bind != null) {
-        bind.close();
-      }
-      ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-    }
+    operator = closed.add(RunningOperator.withProviders(api, settings,
+        PtrProviders.none().with("rfc2136", new Rfc2136ProviderFactory(Duration.ofMillis(300)))));
   }
 
   @Test
@@ -348,6 +335,7 @@ class Rfc2136ProviderIT {
     ReverseDnsProviderSpec spec = ReverseDnsProviders.rfc2136(bind, server, REVERSE_ZONE, 5, secretNs, secretName,
         cidrs);
     ReverseDnsProviders.create(client, name, team == null ? spec : ReverseDnsProviders.forTeam(spec, team));
+    closed.add(ReverseDnsProviders.deleting(client, name));
   }
 
   private static void create(String ns, String name, String ip, String hostname, String provider,

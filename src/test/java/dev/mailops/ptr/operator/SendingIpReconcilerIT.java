@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpStatus;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
 import dev.mailops.ptr.testing.RunningOperator;
@@ -16,15 +17,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The operator against a real kube-apiserver and a real PowerDNS: every row of the condition table. */
 class SendingIpReconcilerIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static KubeApi api;
   private static PowerDnsServer dns;
   private static RunningOperator operator;
@@ -33,20 +35,10 @@ class SendingIpReconcilerIT {
   @BeforeAll
   static void start() {
     api = KubeApi.shared();
-    dns = PowerDnsServer.start();
+    dns = closed.add(PowerDnsServer.start());
     ns = api.newNamespace("reconcile");
     publishZones();
-    operator = RunningOperator.start(api, dns.dnsAddress(), ns);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (dns != null) {
-      dns.close();
-    }
+    operator = closed.add(RunningOperator.start(api, dns.dnsAddress(), ns));
   }
 
   private static void publishZones() {

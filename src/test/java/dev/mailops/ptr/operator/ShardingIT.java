@@ -8,6 +8,7 @@ import dev.mailops.ptr.api.ReverseDnsProvider;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.bench.ApiMetrics;
 import dev.mailops.ptr.gate.ProviderSettings;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.BindServer;
 import dev.mailops.ptr.testing.Dig;
 import dev.mailops.ptr.testing.KubeApi;
@@ -30,10 +31,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.Type;
 
 /**
@@ -42,6 +43,7 @@ import org.xbill.DNS.Type;
  * replica's own counters, never guessed from timing.
  */
 class ShardingIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
   private static final String REVERSE_ZONE = "100.51.198.in-addr.arpa";
   private static final Duration LEASE = Duration.ofSeconds(4);
@@ -59,22 +61,14 @@ class ShardingIT {
   static void start() {
     api = KubeApi.shared();
     client = api.client();
-    bind = BindServer.start(List.of("example.org", REVERSE_ZONE));
+    bind = closed.add(BindServer.start(List.of("example.org", REVERSE_ZONE)));
     operatorNs = api.newNamespace("ptr-system");
     client.secrets().inNamespace(operatorNs).resource(new SecretBuilder().withNewMetadata().withName("tsig")
         .endMetadata().addToStringData("secret", bind.tsigSecret()).build()).create();
     provider = "shard-rfc-" + SUFFIX;
     ReverseDnsProviders.create(client, provider, ReverseDnsProviders.forTeam(
         ReverseDnsProviders.rfc2136(bind, operatorNs, "tsig", List.of("198.51.100.0/24")), "mail"));
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      client.resources(ReverseDnsProvider.class).withName(provider).delete();
-    } finally {
-      bind.close();
-    }
+    closed.add(ReverseDnsProviders.deleting(client, provider));
   }
 
   @AfterEach

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.mailops.ptr.operator.OperatorSettings;
 import dev.mailops.ptr.gate.ProviderGate;
 import dev.mailops.ptr.operator.PtrOperator;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.PowerDnsServer;
 import dev.mailops.ptr.testing.RestartableKubeApi;
 import dev.mailops.ptr.testing.RunningOperator;
@@ -22,9 +23,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * kube-apiserver killed while the operator runs, and started again on the same port with the same etcd: the operator
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * the restart and DNS changes made during the outage.
  */
 class ApiServerFaultsIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static RestartableKubeApi kube;
   private static PowerDnsServer dns;
   private static KubernetesClient operatorClient;
@@ -41,8 +43,8 @@ class ApiServerFaultsIT {
 
   @BeforeAll
   static void start() throws IOException {
-    kube = RestartableKubeApi.start();
-    dns = PowerDnsServer.start();
+    kube = closed.add(RestartableKubeApi.start());
+    dns = closed.add(PowerDnsServer.start());
     dns.createZone("example.com");
     dns.ptr("192.0.2.10", "mail10.example.com");
     dns.a("mail10.example.com", "192.0.2.10");
@@ -58,25 +60,9 @@ class ApiServerFaultsIT {
     // fabric8 retries a refused request 10 times, backing off to about 100 s in all: with one retry a reconcile
     // fails within seconds, so the operator's own retry policy is what the long outage below tests
     config.setRequestRetryBackoffLimit(1);
-    operatorClient = new KubernetesClientBuilder().withConfig(config).build();
-    operator = new PtrOperator(operatorClient, settings, ProviderGate.NONE, Map.of());
+    operatorClient = closed.add(new KubernetesClientBuilder().withConfig(config).build());
+    operator = closed.add(new PtrOperator(operatorClient, settings, ProviderGate.NONE, Map.of()));
     operator.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (operatorClient != null) {
-      operatorClient.close();
-    }
-    if (dns != null) {
-      dns.close();
-    }
-    if (kube != null) {
-      kube.close();
-    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.operator.OperatorSettings;
 import dev.mailops.ptr.operator.ShippedProviders;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.BindServer;
 import dev.mailops.ptr.testing.Dig;
 import dev.mailops.ptr.testing.FakeComputeServer;
@@ -31,11 +32,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.Type;
 
 /**
@@ -43,6 +44,7 @@ import org.xbill.DNS.Type;
  * rfc2136 provider and the EC2 and Compute test servers, every provider type gets the same treatment.
  */
 class ClaimsAndDeletionIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
   private static final String REVERSE_ZONE = "100.51.198.in-addr.arpa";
   private static final String PROJECT = "claims-4711";
@@ -65,9 +67,9 @@ class ClaimsAndDeletionIT {
   static void start() throws IOException {
     api = KubeApi.shared();
     client = api.client();
-    bind = BindServer.start(List.of("example.org", REVERSE_ZONE));
-    ec2 = new FakeEc2Server("AKIACLAIMS", "claims-secret-" + SUFFIX);
-    compute = new FakeComputeServer(PROJECT);
+    bind = closed.add(BindServer.start(List.of("example.org", REVERSE_ZONE)));
+    ec2 = closed.add(new FakeEc2Server("AKIACLAIMS", "claims-secret-" + SUFFIX));
+    compute = closed.add(new FakeComputeServer(PROJECT));
     compute.verifyDomain("example.org");
     operatorNs = api.newNamespace("ptr-system");
     mailNs = api.newNamespace("mail", Map.of("team", "mail"));
@@ -84,8 +86,11 @@ class ClaimsAndDeletionIT {
         ReverseDnsProviders.aws(ec2.endpoint(), operatorNs, List.of("203.0.113.0/24")), "mail"));
     ReverseDnsProviders.create(client, "gcp-" + SUFFIX, ReverseDnsProviders.forTeam(
         ReverseDnsProviders.gcp(PROJECT, compute.endpoint(), List.of("198.18.0.0/24")), "mail"));
+    for (String type : List.of("rfc", "aws", "gcp")) {
+      closed.add(ReverseDnsProviders.deleting(client, type + "-" + SUFFIX));
+    }
 
-    operator = RunningOperator.withProviders(api, operatorSettings(), ShippedProviders.all(Duration.ofMillis(500)));
+    operator = closed.add(RunningOperator.withProviders(api, operatorSettings(), ShippedProviders.all(Duration.ofMillis(500))));
   }
 
   private static OperatorSettings operatorSettings() {
@@ -93,22 +98,6 @@ class ClaimsAndDeletionIT {
         .withProviders(ProviderSettings.defaults(operatorNs).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(5))
             .withReset(3, Duration.ofMillis(200)).withDnsTimeout(Duration.ofMillis(500))
             .withCacheRecheck(Duration.ofSeconds(2)));
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      if (operator != null) {
-        operator.close();
-      }
-      for (String type : List.of("rfc", "aws", "gcp")) {
-        client.resources(ReverseDnsProvider.class).withName(type + "-" + SUFFIX).delete();
-      }
-    } finally {
-      ec2.close();
-      compute.close();
-      bind.close();
-    }
   }
 
   /** The provider type's IP number {@code n}, registered at the provider (instance, Elastic IP, zone). */

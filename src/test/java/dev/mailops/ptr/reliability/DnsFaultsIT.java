@@ -7,6 +7,7 @@ import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpStatus;
 import dev.mailops.ptr.operator.OperatorSettings;
 import dev.mailops.ptr.status.RecheckSchedule;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.DnsFaultRelay;
 import dev.mailops.ptr.testing.DnsFaultRelay.Mode;
 import dev.mailops.ptr.testing.KubeApi;
@@ -20,9 +21,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DNS faults between the real operator and a real PowerDNS, injected by {@link DnsFaultRelay} (drop, delay beyond the
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * forwardAddresses, retries with backoff, and the true verdict comes back with DNS.
  */
 class DnsFaultsIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   /** Fewer reconcile threads than stuck SendingIps in the starvation test, on purpose. */
   private static final int THREADS = 4;
   private static final Duration RELAY_DELAY = Duration.ofSeconds(2);
@@ -45,7 +47,7 @@ class DnsFaultsIT {
   @BeforeAll
   static void start() {
     api = KubeApi.shared();
-    dns = PowerDnsServer.start();
+    dns = closed.add(PowerDnsServer.start());
     dns.createZone("example.com");
     for (int i : new int[] {10, 11, 12, 13, 15, 60}) {
       dns.ptr(ip(i), host(i));
@@ -54,24 +56,11 @@ class DnsFaultsIT {
     dns.ptr(ip(14), "other14.example.com");
     dns.a("other14.example.com", ip(14));
     dns.a(host(14), ip(14));
-    relay = DnsFaultRelay.start(dns.dnsAddress()).delay(RELAY_DELAY);
+    relay = closed.add(DnsFaultRelay.start(dns.dnsAddress())).delay(RELAY_DELAY);
     String ns = api.newNamespace("dns-faults");
-    operator = RunningOperator.start(api, relay.address(), s -> settings = withThreads(s, THREADS), ns);
+    operator = closed.add(RunningOperator.start(api, relay.address(), s -> settings = withThreads(s, THREADS), ns));
     sips = new SendingIps(api.client(), ns);
     assertThat(settings.dns().timeout()).isLessThan(RELAY_DELAY);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (relay != null) {
-      relay.close();
-    }
-    if (dns != null) {
-      dns.close();
-    }
   }
 
   private record Case(String name, int octet, Mode fault, String verdict) {

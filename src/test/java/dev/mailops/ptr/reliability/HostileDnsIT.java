@@ -2,6 +2,7 @@ package dev.mailops.ptr.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.RunningOperator;
 import dev.mailops.ptr.verify.Check;
@@ -24,9 +25,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -44,6 +45,7 @@ import org.xbill.DNS.Type;
  * a clear verdict; one case goes end to end through the operator.
  */
 class HostileDnsIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static HostileServer server;
   private static Verifier verifier;
   private static final Duration TIMEOUT = Duration.ofMillis(500);
@@ -52,18 +54,8 @@ class HostileDnsIT {
 
   @BeforeAll
   static void start() throws IOException {
-    server = new HostileServer();
-    verifier = new Verifier(DnsSettings.of(List.of(server.address())).withTimeout(TIMEOUT).withRetries(1));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (verifier != null) {
-      verifier.close();
-    }
-    if (server != null) {
-      server.close();
-    }
+    server = closed.add(new HostileServer());
+    verifier = closed.add(new Verifier(DnsSettings.of(List.of(server.address())).withTimeout(TIMEOUT).withRetries(1)));
   }
 
   private static Verification verify(String ip, String hostname) throws Exception {

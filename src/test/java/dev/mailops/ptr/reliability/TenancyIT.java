@@ -10,6 +10,7 @@ import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.operator.OperatorSettings;
 import dev.mailops.ptr.gate.ProviderSettings;
 import dev.mailops.ptr.provider.PtrProviders;
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.FakeEc2Server;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
@@ -25,9 +26,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tenancy through the real operator: two teams, two AWS ReverseDnsProviders over one (fake) EC2 account, each
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * outside the operator's namespace is refused before any call.
  */
 class TenancyIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static final String KEY_ID = "AKIATENANCY" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
   private static final String SECRET = "tenancy-secret-" + UUID.randomUUID();
   private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
@@ -74,10 +76,10 @@ class TenancyIT {
   static void start() throws Exception {
     api = KubeApi.shared();
     client = api.client();
-    dns = PowerDnsServer.start();
+    dns = closed.add(PowerDnsServer.start());
     dns.createZone("example.com");
-    ec2 = new FakeEc2Server(KEY_ID, SECRET);
-    foreignEc2 = new FakeEc2Server(KEY_ID, SECRET);
+    ec2 = closed.add(new FakeEc2Server(KEY_ID, SECRET));
+    foreignEc2 = closed.add(new FakeEc2Server(KEY_ID, SECRET));
     operatorNs = api.newNamespace("ptr-system");
     nsA = api.newNamespace("team-a", Map.of("team", "a"));
     nsB = api.newNamespace("team-b", Map.of("team", "b"));
@@ -116,23 +118,7 @@ class TenancyIT {
         .withProviders(ProviderSettings.defaults(operatorNs)
             .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4))
             .withCacheRecheck(Duration.ofSeconds(2)));
-    operator = RunningOperator.withProviders(api, settings, ShippedProviders.all(Duration.ofMillis(500)));
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      if (operator != null) {
-        operator.close();
-      }
-      for (String name : List.of(PA, PB, PX)) {
-        client.resources(ReverseDnsProvider.class).withName(name).delete();
-      }
-    } finally {
-      ec2.close();
-      foreignEc2.close();
-      dns.close();
-    }
+    operator = closed.add(RunningOperator.withProviders(api, settings, ShippedProviders.all(Duration.ofMillis(500))));
   }
 
   @Test
@@ -244,5 +230,6 @@ class TenancyIT {
   private static void awsProvider(String name, String cidr, String team, FakeEc2Server server, String secretNs) {
     ReverseDnsProviderSpec spec = ReverseDnsProviders.aws(server.endpoint(), secretNs, List.of(cidr));
     ReverseDnsProviders.create(client, name, team == null ? spec : ReverseDnsProviders.forTeam(spec, team));
+    closed.add(ReverseDnsProviders.deleting(client, name));
   }
 }

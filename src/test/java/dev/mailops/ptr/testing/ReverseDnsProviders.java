@@ -132,6 +132,11 @@ public final class ReverseDnsProviders {
     return client.resources(ReverseDnsProvider.class).resource(resource).create();
   }
 
+  /** Deletes the named ReverseDnsProvider when closed: it is cluster-scoped, so no test namespace takes it along. */
+  public static AutoCloseable deleting(KubernetesClient client, String name) {
+    return () -> client.resources(ReverseDnsProvider.class).withName(name).delete();
+  }
+
   /** The ReverseDnsProvider's Ready condition, empty while there is none. */
   public static Optional<Condition> ready(KubernetesClient client, String name) {
     ReverseDnsProvider provider = client.resources(ReverseDnsProvider.class).withName(name).get();

@@ -11,6 +11,7 @@ import static dev.mailops.ptr.testing.AuthoritativeServers.SYNCED_ZONE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.AuthoritativeServers;
 import dev.mailops.ptr.testing.FreePorts;
 import dev.mailops.ptr.verify.DnsSettings;
@@ -20,26 +21,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The authoritative view against real PowerDNS and BIND servers of the same zones (transfers, NOTIFY). */
 class AuthoritativeCheckerIT {
+  @RegisterExtension static final ClosedAfterAll closed = new ClosedAfterAll();
   private static AuthoritativeServers servers;
   private static AuthoritativeChecker checker;
 
   @BeforeAll
   static void start() {
-    servers = AuthoritativeServers.start();
+    servers = closed.add(AuthoritativeServers.start());
     checker = checker(servers.resolver());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (servers != null) {
-      servers.close();
-    }
   }
 
   private static AuthoritativeChecker checker(InetSocketAddress resolver) {
