@@ -98,7 +98,7 @@ public final class OwnerDiscovery implements AutoCloseable {
       if (known != null) {
         reused.incrementAndGet();
         latest.putIfAbsent(key, known);
-        resolver.remember(ownerOf(known.status()), known.checkedAt());
+        resolver.remember(ownerOf(known.status()), checkedAt(known.status()));
       }
     }
     if (known == null || !known.staleAfter().isAfter(clock.instant())) {
@@ -138,10 +138,10 @@ public final class OwnerDiscovery implements AutoCloseable {
   }
 
   /**
-   * An answer with its times parsed once: every reconcile asks whether it is stale, and parsing checkedAt each
-   * time was most of the cost of a reconcile here.
+   * An answer with the time it goes stale, computed once: every reconcile asks whether it is stale, and parsing
+   * checkedAt each time was most of the cost of a reconcile here. 48 bytes per IP beside the status.
    */
-  private record Answer(OwnerStatus status, Instant checkedAt, Instant staleAfter) {}
+  private record Answer(OwnerStatus status, Instant staleAfter) {}
 
   private Answer answer(OwnerStatus status) {
     Instant checkedAt = checkedAt(status);
@@ -152,7 +152,7 @@ public final class OwnerDiscovery implements AutoCloseable {
     } catch (java.time.DateTimeException e) {
       staleAfter = checkedAt; // a checkedAt near the end of time (edited status): look it up again
     }
-    return new Answer(status, checkedAt, staleAfter);
+    return new Answer(status, staleAfter);
   }
 
   private void lookUp(String key, InetAddress ip) {
