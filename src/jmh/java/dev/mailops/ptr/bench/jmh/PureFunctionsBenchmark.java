@@ -69,4 +69,46 @@ public class PureFunctionsBenchmark {
   public Verdict judgeGenericWordNumberWithDomain() {
     return judge.judge(v4, List.of("host123.genericserver.com"), Optional.of("example.com"));
   }
+
+  /**
+   * The steady state of a fleet: 10,000 SendingIps, each with its own chosen name, ten per customer domain
+   * (1,000 domains), judged round-robin as each interval re-checks them. Unlike the benchmarks above, no name
+   * repeats before the whole fleet has been judged, so a memo of per-name facts is measured as the operator
+   * sees it, not as a loop over one name.
+   */
+  @State(Scope.Thread)
+  public static class Fleet {
+    static final int SIZE = 10_000;
+    final InetAddress[] ips = new InetAddress[SIZE];
+    final List<String>[] names = newNames();
+    final Optional<String>[] domains = newDomains();
+    int next;
+
+    @SuppressWarnings("unchecked")
+    private static List<String>[] newNames() {
+      return new List[SIZE];
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Optional<String>[] newDomains() {
+      return new Optional[SIZE];
+    }
+
+    @Setup
+    public void setUp() throws Exception {
+      for (int i = 0; i < SIZE; i++) {
+        ips[i] = InetAddress.getByAddress(new byte[] {10, 20, (byte) (i >> 8), (byte) i});
+        String domain = "customer" + (i / 10) + ".com";
+        names[i] = List.of("out" + (i % 10) + ".mail." + domain);
+        domains[i] = Optional.of(domain);
+      }
+    }
+  }
+
+  @Benchmark
+  public Verdict judgeFleetRoundRobin(Fleet fleet) {
+    int i = fleet.next;
+    fleet.next = i + 1 == Fleet.SIZE ? 0 : i + 1;
+    return judge.judge(fleet.ips[i], fleet.names[i], fleet.domains[i]);
+  }
 }

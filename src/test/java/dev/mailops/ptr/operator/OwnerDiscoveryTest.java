@@ -1,0 +1,99 @@
+package dev.mailops.ptr.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mailops.ptr.api.OwnerStatus;
+import dev.mailops.ptr.api.SendingIp;
+import dev.mailops.ptr.api.SendingIpStatus;
+import dev.mailops.ptr.owner.Owner;
+import dev.mailops.ptr.owner.OwnerSettings;
+import dev.mailops.ptr.testing.SendingIps;
+import dev.mailops.ptr.testing.SteppingClock;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Owner discovery's answer cache as the reconciler sees it. The IPs are in documentation ranges, which the
+ * resolver answers locally (no registry, no socket); such an answer is not a known owner, so it holds for the
+ * failure-retry time.
+ */
+class OwnerDiscoveryTest {
+  private static final Instant START = Instant.parse("2026-11-30T12:00:00Z");
+
+  private final SteppingClock clock = new SteppingClock(START);
+  private final OwnerSettings settings =
+      OwnerSettings.defaults().withBootstrap(List.of()).withFallbackServer(null).withFailureRetry(Duration.ofHours(1));
+  private final OwnerDiscovery discovery = new OwnerDiscovery(settings, clock);
+
+  @AfterEach
+  void close() {
+    discovery.close();
+  }
+
+  @Test
+  void anAnswerIsShownWithoutAnotherLookupUntilStaleThenLookedUpExactlyOnceMore() throws Exception {
+    SendingIp sip = SendingIps.sendingIp("ns", "mx1", "192.0.2.10", "mail.example.com", null);
+    InetAddress ip = InetAddress.getByName("192.0.2.10");
+
+    assertThat(discovery.current(sip, ip)).isNull();
+    await().atMost(Duration.ofSeconds(10)).until(() -> discovery.current(sip, ip) != null);
+    OwnerStatus first = discovery.current(sip, ip);
+    assertThat(first.getNetwork()).isEqualTo("192.0.2.0/24");
+    for (int i = 0; i < 100; i++) {
+      assertThat(discovery.current(sip, ip)).isSameAs(first);
+    }
+    assertThat(discovery.lookupsStarted()).isEqualTo(1);
+
+    clock.step(Duration.ofHours(1)); // exactly the failure-retry time: stale
+    assertThat(discovery.current(sip, ip)).isSameAs(first); // the old answer is shown while the new one comes
+    await().atMost(Duration.ofSeconds(10)).until(() -> discovery.current(sip, ip) != first);
+    for (int i = 0; i < 100; i++) {
+      discovery.current(sip, ip);
+    }
+    assertThat(discovery.lookupsStarted()).isEqualTo(2);
+    assertThat(discovery.current(sip, ip).getCheckedAt()).isEqualTo("2026-11-30T13:00:00Z");
+  }
+
+  @Test
+  void anOwnerInStatusIsShownAfterARestartAndLookedUpOnlyOnceStale() throws Exception {
+    InetAddress ip = InetAddress.getByName("198.51.100.7");
+    SendingIp sip = withOwnerCheckedAt("mx2", "198.51.100.7", START.minus(Duration.ofMinutes(59)));
+
+    OwnerStatus shown = discovery.current(sip, ip);
+    assertThat(shown).isSameAs(sip.getStatus().getOwner());
+    assertThat(discovery.answersReusedFromStatus()).isEqualTo(1);
+    assertThat(discovery.lookupsStarted()).isZero();
+
+    clock.step(Duration.ofMinutes(1));
+    assertThat(discovery.current(sip, ip)).isSameAs(shown);
+    await().atMost(Duration.ofSeconds(10)).until(() -> discovery.current(sip, ip) != shown);
+    assertThat(discovery.lookupsStarted()).isEqualTo(1);
+    assertThat(discovery.answersReusedFromStatus()).isEqualTo(1);
+  }
+
+  @Test
+  void anOwnerInStatusWithAnUnreadableTimeIsShownAndLookedUpAgain() throws Exception {
+    InetAddress ip = InetAddress.getByName("203.0.113.9");
+    SendingIp sip = withOwnerCheckedAt("mx3", "203.0.113.9", START);
+    sip.getStatus().getOwner().setCheckedAt("yesterday");
+
+    assertThat(discovery.current(sip, ip)).isSameAs(sip.getStatus().getOwner());
+    await().atMost(Duration.ofSeconds(10)).until(() -> discovery.current(sip, ip) != sip.getStatus().getOwner());
+    assertThat(discovery.lookupsStarted()).isEqualTo(1);
+  }
+
+  private static SendingIp withOwnerCheckedAt(String name, String ip, Instant checkedAt) throws Exception {
+    SendingIp sip = SendingIps.sendingIp("ns", name, ip, "mail.example.com", null);
+    Owner local = new Owner("Documentation range", Owner.Kind.UNKNOWN, null, null, null,
+        ip.substring(0, ip.lastIndexOf('.')) + ".0/24", "answered without a lookup");
+    SendingIpStatus status = new SendingIpStatus();
+    status.setOwner(OwnerDiscovery.statusOf(local, checkedAt));
+    sip.setStatus(status);
+    return sip;
+  }
+}
