@@ -14,6 +14,8 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +25,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +47,8 @@ public final class OwnerDiscovery implements AutoCloseable {
   private final SimpleInboundEventSource<SendingIp> changes = new SimpleInboundEventSource<>("owner-discovery");
   /** The latest answer per IP (canonical text). */
   private final Map<String, Answer> latest = new ConcurrentHashMap<>();
-  /** Which SendingIps show each IP, to reconcile them when its answer changes. */
-  private final Map<String, Set<ResourceID>> shownBy = new ConcurrentHashMap<>();
+  /** The SendingIps that claim an IP (the informer cache's IP index), to reconcile them when its answer changes. */
+  private volatile Function<String, ? extends Collection<SendingIp>> claimsOf = key -> List.of();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final AtomicInteger lookups = new AtomicInteger();
   private final AtomicInteger reused = new AtomicInteger();
@@ -67,8 +70,12 @@ public final class OwnerDiscovery implements AutoCloseable {
     return settings.enabled();
   }
 
-  /** Reconciles SendingIps whose owner answer changed. */
-  public SimpleInboundEventSource<SendingIp> eventSource() {
+  /**
+   * Reconciles SendingIps whose owner answer changed, found by {@code claimsOf} (canonical IP text to the SendingIps
+   * claiming it): the informer cache's index, so no map of its own per IP has to follow creations and deletions.
+   */
+  public SimpleInboundEventSource<SendingIp> eventSource(Function<String, ? extends Collection<SendingIp>> claimsOf) {
+    this.claimsOf = claimsOf;
     return changes;
   }
 
@@ -91,13 +98,12 @@ public final class OwnerDiscovery implements AutoCloseable {
       return null;
     }
     String key = IpAddresses.format(ip);
-    showIn(key, ResourceID.fromResource(resource));
     Answer known = latest.get(key);
     if (known == null) {
       known = fromPreviousStatus(resource, ip).map(this::answer).orElse(null);
       if (known != null) {
         reused.incrementAndGet();
-        latest.putIfAbsent(key, known);
+        latest.putIfAbsent(key.intern(), known); // the JVM's copy of the IP: the cached spec and IP index hold it
         resolver.remember(ownerOf(known.status()), checkedAt(known.status()));
       }
     }
@@ -105,23 +111,6 @@ public final class OwnerDiscovery implements AutoCloseable {
       lookUp(key, ip);
     }
     return known == null ? null : known.status();
-  }
-
-  /** Every reconcile of a SendingIp asks again: look before adding, as the set rarely changes. */
-  private void showIn(String key, ResourceID id) {
-    Set<ResourceID> ids = shownBy.get(key);
-    if (ids == null) {
-      ids = shownBy.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet());
-    }
-    if (!ids.contains(id)) {
-      ids.add(id);
-    }
-  }
-
-  /** Stops showing the IP for a SendingIp that is going away. */
-  public void forget(SendingIp resource) {
-    ResourceID id = ResourceID.fromResource(resource);
-    shownBy.values().forEach(ids -> ids.remove(id));
   }
 
   /** status.owner written before (by this or an earlier process), if it is about this IP. */
@@ -165,10 +154,10 @@ public final class OwnerDiscovery implements AutoCloseable {
         try {
           Owner owner = resolver.resolve(ip);
           OwnerStatus answer = statusOf(owner, clock.instant());
-          Answer before = latest.put(key, answer(answer));
+          Answer before = latest.put(key.intern(), answer(answer));
           if (before == null || !before.status().sameAnswerAs(answer)) {
             log.debug("owner of {}: {}", key, owner.known() ? owner.name() : owner.reason());
-            shownBy.getOrDefault(key, Set.of()).forEach(changes::propagateEvent);
+            claimsOf.apply(key).forEach(claim -> changes.propagateEvent(ResourceID.fromResource(claim)));
           }
         } catch (RuntimeException e) {
           log.warn("owner lookup of {} failed: {}", key, e.toString());

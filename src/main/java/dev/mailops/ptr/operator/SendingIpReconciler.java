@@ -108,7 +108,8 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
     List<EventSource<?, SendingIp>> sources = cluster == null ? new ArrayList<>()
         : new ArrayList<>(cluster.eventSources(context));
     if (owners.enabled()) {
-      sources.add(owners.eventSource()); // a changed owner answer reconciles the SendingIps showing it
+      // a changed owner answer reconciles the SendingIps claiming its IP
+      sources.add(owners.eventSource(key -> cache.byIndex(IP_INDEX, key)));
     }
     return sources;
   }
@@ -134,7 +135,6 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
           .filter(settings.sharding()::ownsLabelled) : Optional.empty();
       if (current.isEmpty()) {
         providerGate.forget(uid);
-        owners.forget(resource);
         return UpdateControl.noUpdate();
       }
       // still here with the finalizer (deleted while no operator ran): cleaned up or checked as usual
@@ -183,7 +183,6 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
       // a late event about an object whose finalizer an earlier run removed: it is gone, as it should be
     }
     providerGate.forget(resource.getMetadata().getUid());
-    owners.forget(resource);
     return UpdateControl.noUpdate();
   }
 

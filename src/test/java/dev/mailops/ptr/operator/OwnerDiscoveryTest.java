@@ -10,10 +10,12 @@ import dev.mailops.ptr.owner.Owner;
 import dev.mailops.ptr.owner.OwnerSettings;
 import dev.mailops.ptr.testing.SendingIps;
 import dev.mailops.ptr.testing.SteppingClock;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,28 @@ class OwnerDiscoveryTest {
     }
     assertThat(discovery.lookupsStarted()).isEqualTo(2);
     assertThat(discovery.current(sip, ip).getCheckedAt()).isEqualTo("2026-11-30T13:00:00Z");
+  }
+
+  @Test
+  void aChangedAnswerReconcilesEverySendingIpClaimingTheIpAndAnUnchangedOneNone() throws Exception {
+    SendingIp first = SendingIps.sendingIp("ns", "mx1", "192.0.2.20", "mail.example.com", null);
+    SendingIp copy = SendingIps.sendingIp("other", "mx1-copy", "192.0.2.20", "mail.example.com", null);
+    InetAddress ip = InetAddress.getByName("192.0.2.20");
+    List<ResourceID> reconciled = new CopyOnWriteArrayList<>();
+    var changes = discovery.eventSource(key -> key.equals("192.0.2.20") ? List.of(first, copy) : List.of());
+    changes.setEventHandler(event -> reconciled.add(event.getRelatedCustomResourceID()));
+    changes.start();
+
+    discovery.current(first, ip);
+    await().atMost(Duration.ofSeconds(10)).until(() -> discovery.current(first, ip) != null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> reconciled.size() == 2);
+    assertThat(reconciled).containsExactlyInAnyOrder(ResourceID.fromResource(first), ResourceID.fromResource(copy));
+
+    clock.step(Duration.ofHours(1)); // stale: looked up again, and the same answer comes back
+    discovery.current(first, ip);
+    await().atMost(Duration.ofSeconds(10)).until(() -> discovery.lookupsStarted() == 2
+        && discovery.current(first, ip).getCheckedAt().equals("2026-11-30T13:00:00Z"));
+    assertThat(reconciled).hasSize(2);
   }
 
   @Test
