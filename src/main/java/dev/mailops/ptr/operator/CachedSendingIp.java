@@ -1,5 +1,6 @@
 package dev.mailops.ptr.operator;
 
+import dev.mailops.ptr.api.OwnerStatus;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpSpec;
 import dev.mailops.ptr.api.SendingIpStatus;
@@ -21,10 +22,10 @@ import java.util.Map;
  *   <li>Frozen: its lists and maps cannot be changed. The reconciler is handed the cached object itself
  *       ({@link CacheSharingCloner}) and only reads it; a change would throw rather than corrupt the cache.
  *   <li>Shared: a PTR name or forward address equal to the spec's hostname or IP is the spec's string; empty
- *       maps, and strings that repeat across objects (namespace, condition types, statuses,
- *       reasons, common messages, timestamps of a mass creation or check), which JSON parsing makes anew for
- *       every object; and the object's name, IP and hostname, which every watch event of it makes anew while the
- *       ResourceIDs and IP keys kept by JOSDK and the operator still hold the copy they were made from.
+ *       maps, and strings that repeat across objects (namespace, condition types, statuses, reasons, common
+ *       messages, timestamps of a mass creation or check, the owner of a network), which JSON parsing makes anew
+ *       for every object; and the object's name, IP and hostname, which every watch event of it makes anew while
+ *       the ResourceIDs and IP keys kept by JOSDK and the operator still hold the copy they were made from.
  * </ul>
  */
 final class CachedSendingIp {
@@ -63,6 +64,17 @@ final class CachedSendingIp {
       status.setForwardAddresses(frozen(reusing(status.getForwardAddresses(), spec == null ? null : spec.getIp())));
       status.setIprev(shared(status.getIprev()));
       status.setLastCheckTime(shared(status.getLastCheckTime()));
+      OwnerStatus owner = status.getOwner();
+      if (owner != null) { // the same for every IP of a network
+        owner.setName(shared(owner.getName()));
+        owner.setKind(shared(owner.getKind()));
+        owner.setContact(shared(owner.getContact()));
+        owner.setRdap(shared(owner.getRdap()));
+        owner.setProviderType(shared(owner.getProviderType()));
+        owner.setNetwork(shared(owner.getNetwork()));
+        owner.setReason(shared(owner.getReason()));
+        owner.setCheckedAt(shared(owner.getCheckedAt()));
+      }
       if (status.getConditions() != null) {
         for (Condition c : status.getConditions()) {
           c.setType(shared(c.getType()));

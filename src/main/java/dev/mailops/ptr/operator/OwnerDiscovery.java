@@ -154,6 +154,7 @@ public final class OwnerDiscovery implements AutoCloseable {
         try {
           Owner owner = resolver.resolve(ip);
           OwnerStatus answer = statusOf(owner, clock.instant());
+          answer.setCheckedAt(answer.getCheckedAt().intern()); // the copy the cached status holds (CachedSendingIp)
           Answer before = latest.put(key.intern(), answer(answer));
           if (before == null || !before.status().sameAnswerAs(answer)) {
             log.debug("owner of {}: {}", key, owner.known() ? owner.name() : owner.reason());

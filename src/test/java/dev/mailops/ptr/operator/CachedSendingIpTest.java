@@ -3,6 +3,7 @@ package dev.mailops.ptr.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailops.ptr.api.OwnerStatus;
 import dev.mailops.ptr.api.SendingIp;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -29,7 +30,10 @@ class CachedSendingIpTest {
            "ptrNames": ["mail.example.com"], "forwardAddresses": ["%s"],
            "conditions": [{"type": "Ready", "status": "True", "reason": "Compliant",
              "message": "the PTR is set, forward-confirmed and meaningful", "observedGeneration": 1,
-             "lastTransitionTime": "2026-11-30T06:00:05Z"}]}}
+             "lastTransitionTime": "2026-11-30T06:00:05Z"}],
+           "owner": {"name": "Example Hosting", "kind": "hoster", "contact": "abuse@hosting.example",
+             "rdap": "https://rdap.example/ip/192.0.2.0", "network": "192.0.2.0/24",
+             "checkedAt": "2026-11-30T06:00:04Z"}}}
         """.formatted(name, name, manifest, ip, ip);
   }
 
@@ -56,6 +60,14 @@ class CachedSendingIpTest {
     assertThat(readyA.getReason()).isSameAs(readyB.getReason());
     assertThat(readyA.getLastTransitionTime()).isSameAs(readyB.getLastTransitionTime());
     assertThat(a.getMetadata().getNamespace()).isSameAs(b.getMetadata().getNamespace());
+    // the IPs of one network share their owner: one copy of its name, contact, network and check time
+    OwnerStatus ownerA = a.getStatus().getOwner();
+    OwnerStatus ownerB = b.getStatus().getOwner();
+    assertThat(ownerA.getName()).isSameAs(ownerB.getName());
+    assertThat(ownerA.getContact()).isSameAs(ownerB.getContact());
+    assertThat(ownerA.getRdap()).isSameAs(ownerB.getRdap());
+    assertThat(ownerA.getNetwork()).isSameAs(ownerB.getNetwork());
+    assertThat(ownerA.getCheckedAt()).isSameAs(ownerB.getCheckedAt());
   }
 
   @Test
