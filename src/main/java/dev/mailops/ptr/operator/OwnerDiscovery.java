@@ -108,7 +108,16 @@ public final class OwnerDiscovery implements AutoCloseable {
       }
     }
     if (known == null || !known.staleAfter().isAfter(clock.instant())) {
-      lookUp(key, ip);
+      // an answer at hand (special-use or cloud range, a range already looked up) is shown in this check: waiting
+      // for the background would make the first status lack it and cost every such SendingIp a second write
+      Optional<Owner> atHand = resolver.answerAtHand(ip);
+      if (atHand.isEmpty()) {
+        lookUp(key, ip);
+      } else {
+        lookups.incrementAndGet();
+        known = answer(fresh(atHand.get()));
+        latest.put(key.intern(), known); // the JVM's copy of the IP: the cached spec and IP index hold it
+      }
     }
     return known == null ? null : known.status();
   }
@@ -153,8 +162,7 @@ public final class OwnerDiscovery implements AutoCloseable {
       executor.execute(() -> {
         try {
           Owner owner = resolver.resolve(ip);
-          OwnerStatus answer = statusOf(owner, clock.instant());
-          answer.setCheckedAt(answer.getCheckedAt().intern()); // the copy the cached status holds (CachedSendingIp)
+          OwnerStatus answer = fresh(owner);
           Answer before = latest.put(key.intern(), answer(answer));
           if (before == null || !before.status().sameAnswerAs(answer)) {
             log.debug("owner of {}: {}", key, owner.known() ? owner.name() : owner.reason());
@@ -169,6 +177,13 @@ public final class OwnerDiscovery implements AutoCloseable {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       inFlight.remove(key); // closing
     }
+  }
+
+  /** status.owner of an answer obtained now; its check time is the copy the cached status holds (CachedSendingIp). */
+  private OwnerStatus fresh(Owner owner) {
+    OwnerStatus status = statusOf(owner, clock.instant());
+    status.setCheckedAt(status.getCheckedAt().intern());
+    return status;
   }
 
   /** status.owner from an owner discovery answer obtained at {@code checkedAt}. */

@@ -62,25 +62,35 @@ public final class OwnerResolver implements AutoCloseable {
 
   /** The owner of the IP, or unknown with the reason. */
   public Owner resolve(InetAddress ip) {
+    return answerAtHand(ip).orElseGet(() -> query(ip));
+  }
+
+  /**
+   * The owner when it is known without asking a registry: special-use and published cloud ranges, and ranges or
+   * failures remembered from earlier answers. Empty when only an RDAP query can tell.
+   */
+  public Optional<Owner> answerAtHand(InetAddress ip) {
     Optional<Owner> special = SpecialRanges.answer(ip);
     if (special.isPresent()) {
-      return special.get();
+      return special;
     }
     Optional<Owner> published = cloudRanges().lookup(ip);
     if (published.isPresent()) {
-      return published.get();
+      return published;
     }
     Instant now = clock.instant();
     evictNowAndThen(now);
     Optional<Owner> cached = ranges.get(ip, now);
     if (cached.isPresent()) {
-      return cached.get();
+      return cached;
     }
+    Failure failed = failures.get(IpAddresses.format(ip));
+    return failed != null && now.isBefore(failed.until()) ? Optional.of(failed.owner()) : Optional.empty();
+  }
+
+  private Owner query(InetAddress ip) {
+    Instant now = clock.instant();
     String key = IpAddresses.format(ip);
-    Failure failed = failures.get(key);
-    if (failed != null && now.isBefore(failed.until())) {
-      return failed.owner();
-    }
     Optional<URI> base = bootstrap().baseFor(ip).or(() -> Optional.ofNullable(settings.fallbackServer()));
     if (base.isEmpty()) {
       return Owner.unknown("no RDAP service is known for " + key + " (no bootstrap entry and no fallback registry)");

@@ -14,12 +14,16 @@ import dev.mailops.ptr.testing.RdapTestServer;
 import dev.mailops.ptr.testing.RunningOperator;
 import dev.mailops.ptr.testing.SendingIps;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -90,6 +94,35 @@ class OwnerDiscoveryIT {
       String wide = api.kubectl("get", "sendingips", "-n", ns, "mx13", "-o", "wide");
       assertThat(wide.lines().findFirst().orElseThrow()).endsWith("OWNER");
       assertThat(wide.lines().skip(1).findFirst().orElseThrow()).endsWith("Hetzner Online GmbH");
+    }
+  }
+
+  @Test
+  void anOwnerKnownWithoutAskingARegistryIsInTheFirstStatusWriteAndNoSecondWriteFollows() {
+    String ns = api.newNamespace("owner-at-hand");
+    dns.ptr("192.0.2.40", "mail40.example.com");
+    dns.a("mail40.example.com", "192.0.2.40");
+    List<SendingIp> statusWrites = new CopyOnWriteArrayList<>();
+    try (Watch watch = api.client().resources(SendingIp.class).inNamespace(ns).watch(new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, SendingIp resource) {
+            if (action == Action.MODIFIED) { // no finalizer without a providerRef: every change is a status write
+              statusWrites.add(resource);
+            }
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {}
+        });
+        RunningOperator operator = RunningOperator.start(api, watching(ns))) {
+      SendingIps.create(api.client(), ns, "mx40", "192.0.2.40", "mail40.example.com", null);
+      // the first check and two re-checks: an owner answered in the background would have reconciled the
+      // SendingIp again in between and written the status a second time, now with the owner
+      await().atMost(Duration.ofSeconds(60)).until(() -> operator.reconciliations(ns, "mx40") >= 3);
+
+      assertThat(statusWrites).hasSize(1);
+      assertThat(statusWrites.get(0).getStatus().getOwner().getNetwork()).isEqualTo("192.0.2.0/24");
+      assertThat(ready(ns, "mx40").getReason()).isEqualTo("Compliant");
     }
   }
 

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Owner discovery's answer cache as the reconciler sees it. The IPs are in documentation ranges, which the
- * resolver answers locally (no registry, no socket); such an answer is not a known owner, so it holds for the
- * failure-retry time.
+ * Owner discovery's answer cache as the reconciler sees it. No RDAP service is configured, so a public IP is
+ * answered "unknown" by the background lookup without a socket, and that answer holds for the failure-retry time;
+ * an IP in a documentation range is answered at hand, in the check itself.
  */
 class OwnerDiscoveryTest {
   private static final Instant START = Instant.parse("2026-11-30T12:00:00Z");
@@ -39,13 +39,13 @@ class OwnerDiscoveryTest {
 
   @Test
   void anAnswerIsShownWithoutAnotherLookupUntilStaleThenLookedUpExactlyOnceMore() throws Exception {
-    SendingIp sip = SendingIps.sendingIp("ns", "mx1", "192.0.2.10", "mail.example.com", null);
-    InetAddress ip = InetAddress.getByName("192.0.2.10");
+    SendingIp sip = SendingIps.sendingIp("ns", "mx1", "185.199.0.10", "mail.example.com", null);
+    InetAddress ip = InetAddress.getByName("185.199.0.10");
 
     assertThat(discovery.current(sip, ip)).isNull();
     await().atMost(Duration.ofSeconds(10)).until(() -> discovery.current(sip, ip) != null);
     OwnerStatus first = discovery.current(sip, ip);
-    assertThat(first.getNetwork()).isEqualTo("192.0.2.0/24");
+    assertThat(first.getReason()).contains("no RDAP service is known for 185.199.0.10");
     for (int i = 0; i < 100; i++) {
       assertThat(discovery.current(sip, ip)).isSameAs(first);
     }
@@ -63,11 +63,11 @@ class OwnerDiscoveryTest {
 
   @Test
   void aChangedAnswerReconcilesEverySendingIpClaimingTheIpAndAnUnchangedOneNone() throws Exception {
-    SendingIp first = SendingIps.sendingIp("ns", "mx1", "192.0.2.20", "mail.example.com", null);
-    SendingIp copy = SendingIps.sendingIp("other", "mx1-copy", "192.0.2.20", "mail.example.com", null);
-    InetAddress ip = InetAddress.getByName("192.0.2.20");
+    SendingIp first = SendingIps.sendingIp("ns", "mx1", "185.199.0.20", "mail.example.com", null);
+    SendingIp copy = SendingIps.sendingIp("other", "mx1-copy", "185.199.0.20", "mail.example.com", null);
+    InetAddress ip = InetAddress.getByName("185.199.0.20");
     List<ResourceID> reconciled = new CopyOnWriteArrayList<>();
-    var changes = discovery.eventSource(key -> key.equals("192.0.2.20") ? List.of(first, copy) : List.of());
+    var changes = discovery.eventSource(key -> key.equals("185.199.0.20") ? List.of(first, copy) : List.of());
     changes.setEventHandler(event -> reconciled.add(event.getRelatedCustomResourceID()));
     changes.start();
 
@@ -84,9 +84,32 @@ class OwnerDiscoveryTest {
   }
 
   @Test
+  void anOwnerAtHandIsShownInTheFirstCheckSoTheFirstStatusAlreadyHoldsIt() throws Exception {
+    SendingIp sip = SendingIps.sendingIp("ns", "mx4", "192.0.2.30", "mail.example.com", null);
+    InetAddress ip = InetAddress.getByName("192.0.2.30");
+    List<String> askedForClaims = new CopyOnWriteArrayList<>();
+    discovery.eventSource(key -> {
+      askedForClaims.add(key);
+      return List.of();
+    });
+
+    OwnerStatus shown = discovery.current(sip, ip);
+    assertThat(shown).isNotNull();
+    assertThat(shown.getNetwork()).isEqualTo("192.0.2.0/24");
+    assertThat(shown.getReason()).contains("documentation");
+    assertThat(discovery.current(sip, ip)).isSameAs(shown);
+    assertThat(discovery.lookupsStarted()).isEqualTo(1);
+    assertThat(askedForClaims).as("no background answer, so no second reconcile").isEmpty();
+
+    clock.step(Duration.ofHours(1)); // stale: answered at hand again, in the check
+    assertThat(discovery.current(sip, ip)).isNotSameAs(shown);
+    assertThat(discovery.current(sip, ip).getCheckedAt()).isEqualTo("2026-11-30T13:00:00Z");
+  }
+
+  @Test
   void anOwnerInStatusIsShownAfterARestartAndLookedUpOnlyOnceStale() throws Exception {
-    InetAddress ip = InetAddress.getByName("198.51.100.7");
-    SendingIp sip = withOwnerCheckedAt("mx2", "198.51.100.7", START.minus(Duration.ofMinutes(59)));
+    InetAddress ip = InetAddress.getByName("185.199.0.7");
+    SendingIp sip = withOwnerCheckedAt("mx2", "185.199.0.7", START.minus(Duration.ofMinutes(59)));
 
     OwnerStatus shown = discovery.current(sip, ip);
     assertThat(shown).isSameAs(sip.getStatus().getOwner());
@@ -102,8 +125,8 @@ class OwnerDiscoveryTest {
 
   @Test
   void anOwnerInStatusWithAnUnreadableTimeIsShownAndLookedUpAgain() throws Exception {
-    InetAddress ip = InetAddress.getByName("203.0.113.9");
-    SendingIp sip = withOwnerCheckedAt("mx3", "203.0.113.9", START);
+    InetAddress ip = InetAddress.getByName("185.199.0.9");
+    SendingIp sip = withOwnerCheckedAt("mx3", "185.199.0.9", START);
     sip.getStatus().getOwner().setCheckedAt("yesterday");
 
     assertThat(discovery.current(sip, ip)).isSameAs(sip.getStatus().getOwner());
@@ -113,8 +136,8 @@ class OwnerDiscoveryTest {
 
   private static SendingIp withOwnerCheckedAt(String name, String ip, Instant checkedAt) throws Exception {
     SendingIp sip = SendingIps.sendingIp("ns", name, ip, "mail.example.com", null);
-    Owner local = new Owner("Documentation range", Owner.Kind.UNKNOWN, null, null, null,
-        ip.substring(0, ip.lastIndexOf('.')) + ".0/24", "answered without a lookup");
+    Owner local = new Owner(null, Owner.Kind.UNKNOWN, null, null, null,
+        ip.substring(0, ip.lastIndexOf('.')) + ".0/24", "no RDAP service is known");
     SendingIpStatus status = new SendingIpStatus();
     status.setOwner(OwnerDiscovery.statusOf(local, checkedAt));
     sip.setStatus(status);
