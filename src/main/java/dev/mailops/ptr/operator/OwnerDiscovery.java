@@ -30,9 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owner lookups beside, never inside, the compliance checks: the reconciler takes the latest answer at once (or
- * none), lookups run on their own threads, and a finished lookup triggers a reconcile of the SendingIps with that
- * IP only when the answer changed. After a restart the answer already in status.owner is taken back, so known
+ * Owner answers for the compliance checks, which never wait for a registry: an answer at hand (special-use or cloud
+ * range, a range or failure remembered) is taken in the check itself; RDAP queries run on threads of their own, the
+ * reconciler shows the latest answer meanwhile (or none), and a finished query triggers a reconcile of the
+ * SendingIps with that IP only when the answer changed. After a restart the answer already in status.owner is taken back, so known
  * owners are not looked up again until they are older than the cache time.
  */
 public final class OwnerDiscovery implements AutoCloseable {
@@ -90,8 +91,9 @@ public final class OwnerDiscovery implements AutoCloseable {
   }
 
   /**
-   * The answer to show for this SendingIp now (null while none is known); asks for a fresh one in the background
-   * when there is none or it is older than the cache time. Never waits.
+   * The answer to show for this SendingIp now (null while none is known). When there is none or it is older than
+   * the cache time, an answer at hand replaces it at once; otherwise a query is started in the background. Never
+   * waits for a registry.
    */
   public OwnerStatus current(SendingIp resource, InetAddress ip) {
     if (!settings.enabled()) {
