@@ -20,9 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -40,11 +39,13 @@ public final class OwnerDiscovery implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OwnerDiscovery.class);
   /** Lookups at once: RDAP servers rate-limit, and nothing here is urgent. */
   private static final int THREADS = 2;
+  /** How often the cloud range directory is looked at for changed files (a ConfigMap update shows within it). */
+  private static final Duration CLOUD_RANGES_CHECK = Duration.ofMinutes(1);
 
   private final OwnerResolver resolver;
   private final OwnerSettings settings;
   private final Clock clock;
-  private final ExecutorService executor;
+  private final ScheduledExecutorService executor;
   private final SimpleInboundEventSource<SendingIp> changes = new SimpleInboundEventSource<>("owner-discovery");
   /** The latest answer per IP (canonical text). */
   private final Map<String, Answer> latest = new ConcurrentHashMap<>();
@@ -59,12 +60,24 @@ public final class OwnerDiscovery implements AutoCloseable {
     this.clock = clock;
     this.resolver = settings.enabled() ? new OwnerResolver(settings, clock) : null;
     AtomicInteger threadNumber = new AtomicInteger();
-    this.executor = settings.enabled() ? new ThreadPoolExecutor(THREADS, THREADS, 1, TimeUnit.MINUTES,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "owner-lookup-" + threadNumber.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        }) : null;
+    this.executor = settings.enabled() ? new ScheduledThreadPoolExecutor(THREADS, r -> {
+      Thread t = new Thread(r, "owner-lookup-" + threadNumber.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }) : null;
+    if (settings.enabled() && settings.cloudRanges() != null) {
+      // here, not in the checks: reading the published files takes a while and checks must not wait for it
+      executor.scheduleWithFixedDelay(this::refreshCloudRanges, CLOUD_RANGES_CHECK.toSeconds(),
+          CLOUD_RANGES_CHECK.toSeconds(), TimeUnit.SECONDS);
+    }
+  }
+
+  private void refreshCloudRanges() {
+    try {
+      resolver.refreshCloudRanges();
+    } catch (RuntimeException e) {
+      log.warn("cloud ranges: refresh failed: {}", e.toString()); // tried again at the next check
+    }
   }
 
   public boolean enabled() {

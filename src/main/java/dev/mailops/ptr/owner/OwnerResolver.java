@@ -21,14 +21,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers "who controls this IP": special ranges locally, then the published cloud ranges, then RDAP through the
- * bootstrap registry (or the fallback registry and its redirects), cached per registered network range. Blocking;
- * callers that must not wait run it on their own threads. Never throws: failures are unknown owners with a reason.
+ * bootstrap registry (or the fallback registry and its redirects), cached per registered network range.
+ * {@link #resolve} blocks on registries: callers that must not wait run it on their own threads. {@link #answerAtHand}
+ * never blocks: the cloud range files are read at construction and by {@link #refreshCloudRanges}, which the caller
+ * runs on its own schedule. Never throws: failures are unknown owners with a reason.
  */
 public final class OwnerResolver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OwnerResolver.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** How often the cloud range directory is looked at for changed files. */
-  private static final Duration CLOUD_RANGES_CHECK = Duration.ofMinutes(1);
 
   private final OwnerSettings settings;
   private final Clock clock;
@@ -43,10 +43,10 @@ public final class OwnerResolver implements AutoCloseable {
   private Bootstrap bootstrap = Bootstrap.EMPTY;
   private Instant bootstrapLoaded = Instant.MIN;
   private List<FileTime> bootstrapFileTimes = List.of();
-  private CloudRanges cloud = CloudRanges.NONE;
-  private Instant cloudChecked = Instant.MIN;
+  /** Read by every lookup without a lock; replaced whole by {@link #refreshCloudRanges}. */
+  private volatile CloudRanges cloud = CloudRanges.NONE;
   private FileTime cloudModified;
-  private Instant lastEviction;
+  private volatile Instant lastEviction;
 
   public OwnerResolver(OwnerSettings settings, Clock clock) {
     this.settings = settings;
@@ -54,6 +54,7 @@ public final class OwnerResolver implements AutoCloseable {
     this.http = new BoundedHttp(settings.timeout(), settings.maxBodyBytes(), RdapClient.MEDIA_TYPE + ", application/json");
     this.rdap = new RdapClient(http, settings.maxRedirects(), settings.failureRetry(), clock);
     this.lastEviction = clock.instant();
+    refreshCloudRanges();
   }
 
   public OwnerSettings settings() {
@@ -74,7 +75,7 @@ public final class OwnerResolver implements AutoCloseable {
     if (special.isPresent()) {
       return special;
     }
-    Optional<Owner> published = cloudRanges().lookup(ip);
+    Optional<Owner> published = cloud.lookup(ip);
     if (published.isPresent()) {
       return published;
     }
@@ -139,22 +140,20 @@ public final class OwnerResolver implements AutoCloseable {
     }
   }
 
-  private synchronized CloudRanges cloudRanges() {
+  /**
+   * Reads the cloud range files again when the directory changed. Loading the published files takes a while (the AWS
+   * one is several MiB), so it runs at construction and then on the caller's schedule, never inside a lookup.
+   */
+  public synchronized void refreshCloudRanges() {
     Path dir = settings.cloudRanges();
     if (dir == null) {
-      return CloudRanges.NONE;
+      return;
     }
-    Instant now = clock.instant();
-    if (Duration.between(cloudChecked, now).compareTo(CLOUD_RANGES_CHECK) < 0 && cloudChecked != Instant.MIN) {
-      return cloud;
-    }
-    cloudChecked = now;
     FileTime modified = newestModification(dir);
     if (modified != null && !modified.equals(cloudModified)) {
       cloudModified = modified;
       cloud = CloudRanges.load(dir);
     }
-    return cloud;
   }
 
   /** The newest modification time in the directory (ConfigMap updates swap a symlink, which changes it too). */
