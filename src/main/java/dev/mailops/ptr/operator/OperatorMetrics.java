@@ -5,7 +5,6 @@ import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.verify.DnsObserver;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
-import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.processing.Controller;
@@ -53,7 +52,7 @@ public final class OperatorMetrics implements DnsObserver {
 
   /** JOSDK's metrics into the registry; they also keep {@link #failingResources()}. */
   public Metrics josdkMetrics() {
-    Metrics micrometer = MicrometerMetrics.withoutPerResourceMetrics(registry);
+    Metrics micrometer = new ReconcileMeters(registry);
     return new Metrics() {
       @Override
       public void controllerRegistered(Controller<? extends HasMetadata> controller) {
