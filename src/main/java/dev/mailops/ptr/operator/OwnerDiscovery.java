@@ -6,6 +6,7 @@ import dev.mailops.ptr.owner.IpRange;
 import dev.mailops.ptr.owner.Owner;
 import dev.mailops.ptr.owner.OwnerResolver;
 import dev.mailops.ptr.owner.OwnerSettings;
+import dev.mailops.ptr.status.Conditions;
 import dev.mailops.ptr.status.OwnerStatuses;
 import dev.mailops.ptr.verify.IpAddresses;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -219,7 +220,7 @@ public final class OwnerDiscovery implements AutoCloseable {
 
   private static Instant checkedAt(OwnerStatus s) {
     try {
-      return Instant.parse(s.getCheckedAt());
+      return Conditions.instant(s.getCheckedAt());
     } catch (RuntimeException e) {
       return Instant.EPOCH;
     }

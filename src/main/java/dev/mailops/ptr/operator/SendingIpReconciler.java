@@ -265,7 +265,7 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
       return true;
     }
     try {
-      return Instant.parse(previous.getLastCheckTime()).plus(settings.statusHeartbeat()).isBefore(now);
+      return Conditions.instant(previous.getLastCheckTime()).plus(settings.statusHeartbeat()).isBefore(now);
     } catch (RuntimeException e) {
       return true;
     }

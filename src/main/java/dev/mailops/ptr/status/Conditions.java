@@ -1,7 +1,10 @@
 package dev.mailops.ptr.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
@@ -86,5 +89,45 @@ public final class Conditions {
   /** RFC 3339 at second precision, as Kubernetes writes metav1.Time. */
   public static String timestamp(Instant instant) {
     return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  /**
+   * The instant a status timestamp names. The form {@link #timestamp} writes ({@code 2026-11-30T15:20:28Z}) is read
+   * digit by digit: this runs on every reconcile, and a formatter's parse was 6% of the steady state's CPU. Any other
+   * RFC 3339 form goes to {@link Instant#parse}.
+   *
+   * @throws java.time.format.DateTimeParseException when it is no timestamp
+   */
+  public static Instant instant(String text) {
+    if (text.length() == 20 && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T'
+        && text.charAt(13) == ':' && text.charAt(16) == ':' && text.charAt(19) == 'Z') {
+      int year = digits(text, 0, 4);
+      int month = digits(text, 5, 2);
+      int day = digits(text, 8, 2);
+      int hour = digits(text, 11, 2);
+      int minute = digits(text, 14, 2);
+      int second = digits(text, 17, 2);
+      if ((year | month | day | hour | minute | second) >= 0) {
+        try {
+          return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+          // out of range (a leap second, say): the formatter decides
+        }
+      }
+    }
+    return Instant.parse(text);
+  }
+
+  /** The decimal number in text[from, from + count), or -1 when a character is no digit. */
+  private static int digits(String text, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 }

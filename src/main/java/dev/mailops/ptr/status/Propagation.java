@@ -76,7 +76,7 @@ public final class Propagation {
 
   private static Optional<Instant> parse(String time) {
     try {
-      return time == null ? Optional.empty() : Optional.of(Instant.parse(time));
+      return time == null ? Optional.empty() : Optional.of(Conditions.instant(time));
     } catch (RuntimeException e) {
       return Optional.empty();
     }
