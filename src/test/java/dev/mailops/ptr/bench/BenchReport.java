@@ -224,6 +224,8 @@ final class BenchReport {
   static final List<Row> SHARD_ROWS = List.of(
       new Row("shards.convergenceSeconds", "**Convergence with K shards**: last replica reconciling → every SendingIp has status for its generation (labelling included)", "s", null, ""),
       new Row("shards.toBare", "K shards ÷ bare client", "x", (v, n) -> v <= 1.5, "target ≤ 1.5"),
+      new Row("shards.convergedShare", "share of SendingIps with status for their generation at the end of the phase", "", (v, n) -> v == 1, "1; below 1 when the harness gave up"),
+      new Row("shards.givenUpSeconds", "not converged: the harness gave up this long after the last replica reconciled (figures below are until then)", "s", null, "limit N ÷ 25 s, at least 1,200 s"),
       new Row("shards.toOneReplica", "K shards ÷ one replica (its convergence above)", "x", null, "(information)"),
       new Row("shards.fromLaunchSeconds", "from the first replica's JVM launch", "s", null, ""),
       new Row("shards.labelWrites", "bucket-label patches (PATCH sendingips)", "", null, "= N on a first start with shards"),
