@@ -57,6 +57,11 @@ public final class OwnerDiscovery implements AutoCloseable {
   private final AtomicInteger reused = new AtomicInteger();
 
   public OwnerDiscovery(OwnerSettings settings, Clock clock) {
+    this(settings, clock, CLOUD_RANGES_CHECK);
+  }
+
+  /** With another interval between looks at the cloud range directory (tests). */
+  OwnerDiscovery(OwnerSettings settings, Clock clock, Duration cloudRangesCheck) {
     this.settings = settings;
     this.clock = clock;
     this.resolver = settings.enabled() ? new OwnerResolver(settings, clock) : null;
@@ -68,8 +73,8 @@ public final class OwnerDiscovery implements AutoCloseable {
     }) : null;
     if (settings.enabled() && settings.cloudRanges() != null) {
       // here, not in the checks: reading the published files takes a while and checks must not wait for it
-      executor.scheduleWithFixedDelay(this::refreshCloudRanges, CLOUD_RANGES_CHECK.toSeconds(),
-          CLOUD_RANGES_CHECK.toSeconds(), TimeUnit.SECONDS);
+      executor.scheduleWithFixedDelay(this::refreshCloudRanges, cloudRangesCheck.toMillis(),
+          cloudRangesCheck.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

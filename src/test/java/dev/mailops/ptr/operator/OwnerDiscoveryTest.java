@@ -9,15 +9,20 @@ import dev.mailops.ptr.api.SendingIpStatus;
 import dev.mailops.ptr.owner.Owner;
 import dev.mailops.ptr.owner.OwnerSettings;
 import dev.mailops.ptr.testing.SendingIps;
+import dev.mailops.ptr.testing.CloudRangeFiles;
 import dev.mailops.ptr.testing.SteppingClock;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Owner discovery's answer cache as the reconciler sees it. No RDAP service is configured, so a public IP is
@@ -35,6 +40,31 @@ class OwnerDiscoveryTest {
   @AfterEach
   void close() {
     discovery.close();
+  }
+
+  @Test
+  void changedCloudRangesAreReadOnOwnerDiscoverysOwnScheduleAndNamedByTheNextLookup(@TempDir Path ranges)
+      throws Exception {
+    Path file = ranges.resolve("ip-ranges.json");
+    Files.writeString(file, CloudRangeFiles.aws("3.5.140.0/22"));
+    SendingIp sip = SendingIps.sendingIp("ns", "mx1", "185.199.0.30", "mail.example.com", null);
+    InetAddress ip = InetAddress.getByName("185.199.0.30");
+    try (OwnerDiscovery withRanges = new OwnerDiscovery(settings.withCloudRanges(ranges), clock,
+        Duration.ofMillis(100))) {
+      withRanges.current(sip, ip);
+      await().atMost(Duration.ofSeconds(10)).until(() -> withRanges.current(sip, ip) != null);
+      assertThat(withRanges.current(sip, ip).getReason()).contains("no RDAP service is known");
+
+      Files.writeString(file, CloudRangeFiles.aws("3.5.140.0/22", "185.199.0.0/16"));
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(60)));
+      // each look makes the last answer stale, so the next check asks what is at hand: once the schedule has read
+      // the changed file, the cloud names the IP
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        clock.step(Duration.ofHours(1));
+        OwnerStatus owner = withRanges.current(sip, ip);
+        return owner != null && "AWS, us-east-1, EC2".equals(owner.getName());
+      });
+    }
   }
 
   @Test

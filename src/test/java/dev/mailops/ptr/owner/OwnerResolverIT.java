@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.common.net.InetAddresses;
+import dev.mailops.ptr.testing.CloudRangeFiles;
 import dev.mailops.ptr.testing.RdapTestServer;
 import dev.mailops.ptr.testing.SteppingClock;
 import java.net.InetAddress;
@@ -13,11 +14,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -251,12 +250,12 @@ class OwnerResolverIT {
   void changedCloudRangesAreLoadedByTheRefreshNotByALookup() throws Exception {
     Path ranges = Files.createDirectory(dir.resolve("ranges"));
     Path file = ranges.resolve("ip-ranges.json");
-    Files.writeString(file, awsRanges("185.199.0.0/16"));
+    Files.writeString(file, CloudRangeFiles.aws("185.199.0.0/16"));
     SteppingClock clock = new SteppingClock(Instant.parse("2026-11-30T12:00:00Z"));
     try (OwnerResolver owners = new OwnerResolver(settings().withCloudRanges(ranges), clock)) {
       assertThat(owners.answerAtHand(ip("185.199.0.13")).map(Owner::name)).contains("AWS, us-east-1, EC2");
 
-      Files.writeString(file, awsRanges("185.199.0.0/16", "185.20.0.0/16"));
+      Files.writeString(file, CloudRangeFiles.aws("185.199.0.0/16", "185.20.0.0/16"));
       Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(60)));
       clock.step(Duration.ofMinutes(2));
       // lookups run on reconcile threads: they answer from the ranges loaded, and reading the files (the AWS one
@@ -267,14 +266,6 @@ class OwnerResolverIT {
       assertThat(owners.answerAtHand(ip("185.20.0.7")).map(Owner::name)).contains("AWS, us-east-1, EC2");
       assertThat(rdap.totalRequests()).isZero();
     }
-  }
-
-  private static String awsRanges(String... prefixes) {
-    return """
-        {"syncToken": "1700000000", "createDate": "2026-11-30-00-00-00", "prefixes": [%s], "ipv6_prefixes": []}
-        """.formatted(Arrays.stream(prefixes).map(prefix -> """
-        {"ip_prefix": "%s", "region": "us-east-1", "service": "EC2", "network_border_group": "us-east-1"}"""
-        .formatted(prefix)).collect(Collectors.joining(", ")));
   }
 
   @Test
