@@ -32,6 +32,7 @@ final class ReconcileMeters implements Metrics {
   private static final String PREFIX = "operator.sdk.";
   private static final String EXECUTIONS = PREFIX + "reconciliations.executions.";
   private static final String QUEUE_SIZE = PREFIX + "reconciliations.queue.size.";
+  private static final String EXECUTION = PREFIX + "controllers.execution.";
 
   private final MeterRegistry registry;
   /** Meter name and tag values to the meter (no object's name among them: these are per controller and kind). */
@@ -102,25 +103,25 @@ final class ReconcileMeters implements Metrics {
 
   @Override
   public <T> T timeControllerExecution(ControllerExecution<T> execution) {
-    String meter = PREFIX + "controllers.execution." + execution.name();
+    String name = execution.name();
     String controller = execution.controllerName();
     String scope = scopeOf(execution.resourceID());
     Object gvk = kindOf(execution.metadata());
-    Timer timer = timers.computeIfAbsent(List.of(meter, controller, scope, gvk),
-        key -> Timer.builder(meter).tags(Tags.of("controller", controller, "resource.scope", scope)
+    Timer timer = timers.computeIfAbsent(List.of(name, controller, scope, gvk),
+        key -> Timer.builder(EXECUTION + name).tags(Tags.of("controller", controller, "resource.scope", scope)
             .and(gvkTags(gvk, "resource."))).publishPercentileHistogram().register(registry));
     long start = System.nanoTime();
     try {
       T result = execution.execute();
       timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      counter(meter + ".success", controller, "type", execution.successTypeName(result)).increment();
+      executionCounter(name, "success", controller, "type", execution.successTypeName(result)).increment();
       return result;
     } catch (Exception e) {
       timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       // wrapped as java-operator-sdk's own metrics wrap it, so its error handling sees the same exception
       OperatorException wrapped = e instanceof OperatorException operatorException ? operatorException
           : new OperatorException(e);
-      counter(meter + ".failure", controller, "exception", wrapped.getClass().getSimpleName()).increment();
+      executionCounter(name, "failure", controller, "exception", wrapped.getClass().getSimpleName()).increment();
       throw wrapped;
     }
   }
@@ -130,9 +131,10 @@ final class ReconcileMeters implements Metrics {
     return registry.gaugeMapSize(PREFIX + name + ".size", List.of(), map);
   }
 
-  private Counter counter(String meter, String controller, String tag, String value) {
-    return counters.computeIfAbsent(List.of(meter, controller, tag, value),
-        key -> registry.counter(meter, "controller", controller, tag, value));
+  /** The success or failure counter of a timed execution; its meter name is built only when it is registered. */
+  private Counter executionCounter(String name, String outcome, String controller, String tag, String value) {
+    return counters.computeIfAbsent(List.of(name, outcome, controller, tag, value),
+        key -> registry.counter(EXECUTION + name + "." + outcome, "controller", controller, tag, value));
   }
 
   /** A counter tagged with the resource's scope and kind, as java-operator-sdk tags it, plus the given tag pairs. */
