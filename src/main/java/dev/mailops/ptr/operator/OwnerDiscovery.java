@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * Owner answers for the compliance checks, which never wait for a registry: an answer at hand (special-use or cloud
  * range, a range or failure remembered) is taken in the check itself; RDAP queries run on threads of their own, the
  * reconciler shows the latest answer meanwhile (or none), and a finished query triggers a reconcile of the
- * SendingIps with that IP only when the answer changed. After a restart the answer already in status.owner is taken back, so known
- * owners are not looked up again until they are older than the cache time.
+ * SendingIps with that IP only when the answer changed. After a restart the answer already in status.owner is taken
+ * back, so known owners are not looked up again until they are older than the cache time.
  */
 public final class OwnerDiscovery implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OwnerDiscovery.class);
