@@ -128,7 +128,7 @@ public final class OwnerDiscovery implements AutoCloseable {
         resolver.remember(ownerOf(known.status()), checkedAt(known.status()));
       }
     }
-    if (known == null || !known.staleAfter().isAfter(clock.instant())) {
+    if (known == null || known.staleAfterMillis() <= clock.millis()) {
       // an answer at hand (special-use or cloud range, a range already looked up) is shown in this check: waiting
       // for the background would make the first status lack it and cost every such SendingIp a second write
       Optional<Owner> atHand = resolver.answerAtHand(ip);
@@ -158,18 +158,19 @@ public final class OwnerDiscovery implements AutoCloseable {
 
   /**
    * An answer with the time it goes stale, computed once: every reconcile asks whether it is stale, and parsing
-   * checkedAt each time was most of the cost of a reconcile here. 48 bytes per IP beside the status.
+   * checkedAt each time was most of the cost of a reconcile here. In epoch milliseconds, not an Instant: 24 bytes
+   * per IP beside the status instead of 48.
    */
-  private record Answer(OwnerStatus status, Instant staleAfter) {}
+  private record Answer(OwnerStatus status, long staleAfterMillis) {}
 
   private Answer answer(OwnerStatus status) {
     Instant checkedAt = checkedAt(status);
     Duration holds = status.known() ? settings.cacheTtl() : settings.failureRetry();
-    Instant staleAfter;
+    long staleAfter;
     try {
-      staleAfter = checkedAt.plus(holds);
-    } catch (java.time.DateTimeException e) {
-      staleAfter = checkedAt; // a checkedAt near the end of time (edited status): look it up again
+      staleAfter = checkedAt.plus(holds).toEpochMilli();
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      staleAfter = Long.MIN_VALUE; // a checkedAt near the end of time (edited status): look it up again
     }
     return new Answer(status, staleAfter);
   }

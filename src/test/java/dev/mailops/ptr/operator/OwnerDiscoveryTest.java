@@ -164,6 +164,18 @@ class OwnerDiscoveryTest {
     assertThat(discovery.lookupsStarted()).isEqualTo(1);
   }
 
+  @Test
+  void anOwnerInStatusCheckedFarInTheFutureIsShownAndLookedUpAgain() throws Exception {
+    // an edited status: a checkedAt past the year 292,278,994 makes "checked at + cache time" unrepresentable
+    InetAddress ip = InetAddress.getByName("185.199.0.11");
+    SendingIp sip = withOwnerCheckedAt("mx4", "185.199.0.11", START);
+    sip.getStatus().getOwner().setCheckedAt("+1000000000-01-01T00:00:00Z");
+
+    assertThat(discovery.current(sip, ip)).isSameAs(sip.getStatus().getOwner());
+    await().atMost(Duration.ofSeconds(10)).until(() -> discovery.current(sip, ip) != sip.getStatus().getOwner());
+    assertThat(discovery.lookupsStarted()).isEqualTo(1);
+  }
+
   private static SendingIp withOwnerCheckedAt(String name, String ip, Instant checkedAt) throws Exception {
     SendingIp sip = SendingIps.sendingIp("ns", name, ip, "mail.example.com", null);
     Owner local = new Owner(null, Owner.Kind.UNKNOWN, null, null, null,
