@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -46,7 +47,9 @@ public final class OperatorMetrics implements DnsObserver {
   private static final List<String> ALERTED_TYPES = List.of(ConditionType.READY.type(),
       ConditionType.RECONCILING.type(), ConditionType.STALLED.type());
   private final Set<ResourceID> failing = ConcurrentHashMap.newKeySet();
-  private final Map<ResourceID, Long> reconciled = new ConcurrentHashMap<>();
+  /** Told of each reconcile that finished without an error, and of each object's cleanup; nothing by default. */
+  private volatile Consumer<ResourceID> finishedListener = id -> {};
+  private volatile Consumer<ResourceID> cleanupListener = id -> {};
   private final Map<List<String>, Counter> queryCounters = new ConcurrentHashMap<>();
   private final Map<String, Timer> queryTimers = new ConcurrentHashMap<>();
 
@@ -88,14 +91,14 @@ public final class OperatorMetrics implements DnsObserver {
       @Override
       public void cleanupDoneFor(ResourceID resourceID, Map<String, Object> metadata) {
         failing.remove(resourceID);
-        reconciled.remove(resourceID);
+        cleanupListener.accept(resourceID);
         micrometer.cleanupDoneFor(resourceID, metadata);
       }
 
       @Override
       public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
         failing.remove(ResourceID.fromResource(resource));
-        reconciled.merge(ResourceID.fromResource(resource), 1L, Long::sum);
+        finishedListener.accept(ResourceID.fromResource(resource));
         micrometer.finishedReconciliation(resource, metadata);
       }
 
@@ -112,11 +115,14 @@ public final class OperatorMetrics implements DnsObserver {
   }
 
   /**
-   * How many reconciles of this object have finished without an error since it appeared: a test waits for it to
-   * grow instead of sleeping and hoping a re-check ran.
+   * Tells {@code finished} of every reconcile that finishes without an error and {@code cleanedUp} of every object
+   * whose cleanup is done (set them before the operator starts): a test counts reconciles per object to wait for a
+   * re-check instead of sleeping. The operator itself keeps no count per object, which would cost every SendingIp a
+   * map entry (docs/benchmarks.md, live heap per SendingIp).
    */
-  public long finishedReconciliations(String namespace, String name) {
-    return reconciled.getOrDefault(new ResourceID(name, namespace), 0L);
+  public void onReconciliation(Consumer<ResourceID> finished, Consumer<ResourceID> cleanedUp) {
+    this.finishedListener = finished;
+    this.cleanupListener = cleanedUp;
   }
 
   /** Resources whose last reconcile failed (and is being retried): the ones to run again after an API outage. */
