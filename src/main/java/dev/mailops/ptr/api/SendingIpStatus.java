@@ -42,6 +42,21 @@ public class SendingIpStatus {
   public List<Condition> getConditions() { return conditions; }
   public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 
+  /** A copy holding {@code conditions} instead of these, and the same values otherwise (shared, not copied). */
+  public SendingIpStatus withConditions(List<Condition> conditions) {
+    SendingIpStatus copy = new SendingIpStatus();
+    copy.observedGeneration = observedGeneration;
+    copy.iprev = iprev;
+    copy.ptrNames = ptrNames;
+    copy.forwardAddresses = forwardAddresses;
+    copy.lastCheckTime = lastCheckTime;
+    copy.provider = provider;
+    copy.owner = owner;
+    copy.authoritative = authoritative;
+    copy.conditions = conditions;
+    return copy;
+  }
+
   public Optional<Condition> condition(String type) {
     return conditions == null ? Optional.empty()
         : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();

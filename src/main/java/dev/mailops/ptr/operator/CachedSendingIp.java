@@ -5,6 +5,7 @@ import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpSpec;
 import dev.mailops.ptr.api.SendingIpStatus;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,17 @@ import java.util.Map;
  *       messages, timestamps of a mass creation or check, the owner of a network), which JSON parsing makes anew
  *       for every object; and the object's name, IP and hostname, which every watch event of it makes anew while
  *       the ResourceIDs and IP keys kept by JOSDK and the operator still hold the copy they were made from.
+ *   <li>Templated: a condition message that names the object's own IP or hostname ("PTR for 192.0.2.1:
+ *       mail.example.com") is kept with placeholders in their place, so the SendingIps whose messages differ only
+ *       there share one copy. {@link #statusOf} gives the status back with the messages as the API server has them;
+ *       it is what the reconciler reads.
  * </ul>
  */
 final class CachedSendingIp {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+  /** Placeholders for the spec's IP and hostname in a cached message: control characters no message holds. */
+  private static final char IP = '\u0001';
+  private static final char HOSTNAME = '\u0002';
 
   private CachedSendingIp() {}
 
@@ -80,7 +88,7 @@ final class CachedSendingIp {
           c.setType(shared(c.getType()));
           c.setStatus(shared(c.getStatus()));
           c.setReason(shared(c.getReason()));
-          c.setMessage(shared(c.getMessage()));
+          c.setMessage(shared(template(c.getMessage(), spec)));
           c.setLastTransitionTime(shared(c.getLastTransitionTime()));
           c.setAdditionalProperties(frozen(c.getAdditionalProperties()));
         }
@@ -88,6 +96,48 @@ final class CachedSendingIp {
       }
     }
     return resource;
+  }
+
+  /**
+   * The status of a cached (or any) SendingIp with its condition messages as written: the templated ones filled
+   * in with the spec's IP and hostname. The cached status itself when no message is templated.
+   */
+  static SendingIpStatus statusOf(SendingIp resource) {
+    SendingIpStatus status = resource.getStatus();
+    if (status == null || status.getConditions() == null
+        || status.getConditions().stream().noneMatch(c -> isTemplate(c.getMessage()))) {
+      return status;
+    }
+    SendingIpSpec spec = resource.getSpec();
+    return status.withConditions(status.getConditions().stream()
+        .map(c -> isTemplate(c.getMessage()) ? new ConditionBuilder(c).withMessage(filledIn(c.getMessage(), spec))
+            .build() : c)
+        .toList());
+  }
+
+  /** {@code message} with the spec's IP and hostname replaced by placeholders; as it is when it holds neither. */
+  static String template(String message, SendingIpSpec spec) {
+    if (message == null || spec == null || isTemplate(message)) {
+      return message; // a message with a placeholder character already could not be filled in faithfully
+    }
+    String t = message;
+    if (spec.getHostname() != null && !spec.getHostname().isEmpty()) {
+      t = t.replace(spec.getHostname(), String.valueOf(HOSTNAME));
+    }
+    if (spec.getIp() != null && !spec.getIp().isEmpty()) {
+      t = t.replace(spec.getIp(), String.valueOf(IP));
+    }
+    return t;
+  }
+
+  private static String filledIn(String template, SendingIpSpec spec) {
+    String ip = spec == null || spec.getIp() == null ? "" : spec.getIp();
+    String hostname = spec == null || spec.getHostname() == null ? "" : spec.getHostname();
+    return template.replace(String.valueOf(IP), ip).replace(String.valueOf(HOSTNAME), hostname);
+  }
+
+  private static boolean isTemplate(String message) {
+    return message != null && (message.indexOf(IP) >= 0 || message.indexOf(HOSTNAME) >= 0);
   }
 
   /** {@code names} with each element equal to {@code same} replaced by it: one copy of what the object repeats. */

@@ -188,7 +188,7 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
 
   private UpdateControl<SendingIp> check(SendingIp resource, Context<SendingIp> context) throws Exception {
     Instant now = clock.instant();
-    SendingIpStatus previous = resource.getStatus();
+    SendingIpStatus previous = CachedSendingIp.statusOf(resource); // messages as written, not as cached
     long generation = Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(1L);
     Duration interval = recheckInterval(resource);
     String uid = resource.getMetadata().getUid();

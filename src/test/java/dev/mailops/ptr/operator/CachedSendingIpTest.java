@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailops.ptr.api.OwnerStatus;
 import dev.mailops.ptr.api.SendingIp;
+import dev.mailops.ptr.api.SendingIpStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
@@ -30,11 +31,15 @@ class CachedSendingIpTest {
            "ptrNames": ["mail.example.com"], "forwardAddresses": ["%s"],
            "conditions": [{"type": "Ready", "status": "True", "reason": "Compliant",
              "message": "the PTR is set, forward-confirmed and meaningful", "observedGeneration": 1,
+             "lastTransitionTime": "2026-11-30T06:00:05Z"},
+             {"type": "PtrPresent", "status": "True", "reason": "PtrFound",
+             "message": "PTR for %s: mail.example.com", "observedGeneration": 1,
              "lastTransitionTime": "2026-11-30T06:00:05Z"}],
+           "provider": {"name": "aws-eu", "ptrValue": "mail.example.com", "updateStatus": "InSync"},
            "owner": {"name": "Example Hosting", "kind": "hoster", "contact": "abuse@hosting.example",
              "rdap": "https://rdap.example/ip/192.0.2.0", "network": "192.0.2.0/24",
              "checkedAt": "2026-11-30T06:00:04Z"}}}
-        """.formatted(name, name, manifest, ip, ip);
+        """.formatted(name, name, manifest, ip, ip, ip);
   }
 
   @Test
@@ -71,6 +76,33 @@ class CachedSendingIpTest {
   }
 
   @Test
+  void messagesNamingTheObjectsOwnIpAndHostnameAreKeptOnceAndReadBackAsTheApiServerHasThem() {
+    SendingIp sent = Serialization.unmarshal(fromApiServer("a", "192.0.2.1"), SendingIp.class);
+    SendingIp a = CachedSendingIp.trim(Serialization.unmarshal(fromApiServer("a", "192.0.2.1"), SendingIp.class));
+    SendingIp b = CachedSendingIp.trim(Serialization.unmarshal(fromApiServer("b", "192.0.2.2"), SendingIp.class));
+
+    assertThat(a.getStatus().condition("PtrPresent").orElseThrow().getMessage())
+        .isSameAs(b.getStatus().condition("PtrPresent").orElseThrow().getMessage());
+    SendingIpStatus read = CachedSendingIp.statusOf(a);
+    assertThat(read.condition("PtrPresent").map(Condition::getMessage)).contains("PTR for 192.0.2.1: mail.example.com");
+    assertThat(CachedSendingIp.statusOf(b).condition("PtrPresent").map(Condition::getMessage))
+        .contains("PTR for 192.0.2.2: mail.example.com");
+    assertThat(read.sameObservationAs(sent.getStatus())).isTrue();
+    assertThat(Serialization.asJson(read)).isEqualTo(Serialization.asJson(sent.getStatus()));
+  }
+
+  @Test
+  void aMessageThatAlreadyHoldsAPlaceholderCharacterIsKeptAsItIs() {
+    SendingIp sent = Serialization.unmarshal(fromApiServer("a", "192.0.2.1"), SendingIp.class);
+    String odd = "edited by hand \u0001 192.0.2.1";
+    sent.getStatus().getConditions().get(1).setMessage(odd);
+
+    SendingIp cached = CachedSendingIp.trim(sent);
+
+    assertThat(cached.getStatus().getConditions().get(1).getMessage()).isEqualTo(odd);
+  }
+
+  @Test
   void theCachedObjectsListsAndMapsCannotBeChangedSoAReconcileCannotCorruptTheCache() {
     SendingIp cached = CachedSendingIp.trim(Serialization.unmarshal(fromApiServer("a", "192.0.2.1"), SendingIp.class));
 
@@ -80,7 +112,7 @@ class CachedSendingIpTest {
         .isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> cached.getStatus().getConditions().clear())
         .isInstanceOf(UnsupportedOperationException.class);
-    assertThat(cached.getStatus().getConditions()).hasSize(1);
+    assertThat(cached.getStatus().getConditions()).hasSize(2);
   }
 
   @Test
