@@ -346,7 +346,7 @@ public final class Bench {
     return all;
   }
 
-  private static void verifyAll(Verifier verifier, List<Fleet.Entry> entries, StatusAggregator aggregator,
+  static void verifyAll(Verifier verifier, List<Fleet.Entry> entries, StatusAggregator aggregator,
       Map<String, SendingIpStatus> statuses, int aggregateFrom) {
     Semaphore permits = new Semaphore(IN_FLIGHT);
     int index = 0;
