@@ -72,16 +72,8 @@ final class CachedSendingIp {
       status.setForwardAddresses(frozen(reusing(status.getForwardAddresses(), spec == null ? null : spec.getIp())));
       status.setIprev(shared(status.getIprev()));
       status.setLastCheckTime(shared(status.getLastCheckTime()));
-      OwnerStatus owner = status.getOwner();
-      if (owner != null) { // the same for every IP of a network
-        owner.setName(shared(owner.getName()));
-        owner.setKind(shared(owner.getKind()));
-        owner.setContact(shared(owner.getContact()));
-        owner.setRdap(shared(owner.getRdap()));
-        owner.setProviderType(shared(owner.getProviderType()));
-        owner.setNetwork(shared(owner.getNetwork()));
-        owner.setReason(shared(owner.getReason()));
-        owner.setCheckedAt(shared(owner.getCheckedAt()));
+      if (status.getOwner() != null) {
+        shareStrings(status.getOwner());
       }
       if (status.getConditions() != null) {
         for (Condition c : status.getConditions()) {
@@ -96,6 +88,18 @@ final class CachedSendingIp {
       }
     }
     return resource;
+  }
+
+  /** Makes {@code owner}'s strings the JVM's one copy: they are the same for every IP of a network. */
+  static void shareStrings(OwnerStatus owner) {
+    owner.setName(shared(owner.getName()));
+    owner.setKind(shared(owner.getKind()));
+    owner.setContact(shared(owner.getContact()));
+    owner.setRdap(shared(owner.getRdap()));
+    owner.setProviderType(shared(owner.getProviderType()));
+    owner.setNetwork(shared(owner.getNetwork()));
+    owner.setReason(shared(owner.getReason()));
+    owner.setCheckedAt(shared(owner.getCheckedAt()));
   }
 
   /**

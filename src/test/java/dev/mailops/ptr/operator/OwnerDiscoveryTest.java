@@ -137,6 +137,21 @@ class OwnerDiscoveryTest {
   }
 
   @Test
+  void theAnswersForIpsOfOneRangeShareOneCopyOfItsStrings() throws Exception {
+    // a heap dump at N = 100,000 held 100,001 copies of one special-use range's reason, one per IP
+    OwnerStatus a = discovery.current(SendingIps.sendingIp("ns", "mx5", "192.0.2.31", "mail.example.com", null),
+        InetAddress.getByName("192.0.2.31"));
+    OwnerStatus b = discovery.current(SendingIps.sendingIp("ns", "mx6", "192.0.2.32", "mail.example.com", null),
+        InetAddress.getByName("192.0.2.32"));
+
+    assertThat(b).isNotSameAs(a);
+    assertThat(b.getReason()).isSameAs(a.getReason());
+    assertThat(b.getName()).isSameAs(a.getName());
+    assertThat(b.getNetwork()).isSameAs(a.getNetwork());
+    assertThat(b.getCheckedAt()).isSameAs(a.getCheckedAt());
+  }
+
+  @Test
   void anOwnerInStatusIsShownAfterARestartAndLookedUpOnlyOnceStale() throws Exception {
     InetAddress ip = InetAddress.getByName("185.199.0.7");
     SendingIp sip = withOwnerCheckedAt("mx2", "185.199.0.7", START.minus(Duration.ofMinutes(59)));
