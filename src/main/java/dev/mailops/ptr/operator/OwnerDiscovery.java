@@ -201,7 +201,6 @@ public final class OwnerDiscovery implements AutoCloseable {
     }
   }
 
-  /** status.owner of an answer obtained now; its check time is the copy the cached status holds (CachedSendingIp). */
   /**
    * An answer as status shows it, its strings the JVM's one copy (as the informer cache's, CachedSendingIp): they are
    * the same for every IP of a network, and built anew for each answer (a heap dump at N = 100,000 held 100,001
