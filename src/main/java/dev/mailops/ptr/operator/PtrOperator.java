@@ -53,6 +53,12 @@ public final class PtrOperator implements AutoCloseable {
   private final OwnerDiscovery owners;
   private final SendingIpReconciler reconciler;
   private static final Duration MAX_RETRY_INTERVAL = Duration.ofMinutes(5);
+  /**
+   * SendingIps per LIST response. One response for all of them would stay reachable after the informer has read
+   * it: the JDK's HTTP client keeps the exchange that opened a connection as long as the connection lives, and at
+   * start that is often the LIST (as much heap again as the cache itself). 500 is client-go's page size.
+   */
+  static final int LIST_PAGE_SIZE = 500;
   private final SimpleInboundEventSource<SendingIp> rerun = new SimpleInboundEventSource<>("rerun-after-api-outage");
   private final ScheduledExecutorService outageWatch;
   private volatile boolean wasHealthy;
@@ -116,6 +122,7 @@ public final class PtrOperator implements AutoCloseable {
         operator.getConfigurationService().getConfigurationFor(reconciler));
     config.withRetry(retry(settings));
     config.withRateLimiter(new NoRateLimit());
+    config.withInformerListLimit((long) LIST_PAGE_SIZE);
     // a shard's cache holds only its share: the API server filters by the bucket label
     settings.sharding().selector().ifPresent(config::withLabelSelector);
     if (!settings.namespaces().isEmpty()) {

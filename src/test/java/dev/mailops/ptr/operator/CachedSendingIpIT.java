@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailops.ptr.api.SendingIp;
+import dev.mailops.ptr.bench.ApiMetrics;
 import dev.mailops.ptr.testing.ClosedAfterAll;
 import dev.mailops.ptr.testing.KubeApi;
 import dev.mailops.ptr.testing.PowerDnsServer;
@@ -13,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -75,6 +78,23 @@ class CachedSendingIpIT {
       }
     } finally {
       Files.deleteIfExists(manifest);
+    }
+  }
+
+  @Test
+  void theSendingIpsAreListedInPagesSoThatNoSingleResponseHoldsThemAll() {
+    // The JDK's HTTP client keeps the first exchange of each connection reachable for as long as the connection
+    // lives: when that exchange was the informer's one LIST, the operator held every SendingIp twice, once as the
+    // response's bytes (docs/benchmarks.md). A page is all it can keep.
+    String ns = api.newNamespace("paged");
+    int count = PtrOperator.LIST_PAGE_SIZE + 1;
+    IntStream.range(0, count).parallel().forEach(n -> SendingIps.create(api.client(), ns, "ip-" + n,
+        "198.18." + n / 256 + "." + n % 256, "mail.example.com", null));
+    Map<String, Long> before = ApiMetrics.scrape(api.client());
+    try (RunningOperator paged = RunningOperator.start(api, dns.dnsAddress(), ns)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> paged.cachedSendingIps().size() == count);
+      Map<String, Long> requests = ApiMetrics.delta(before, ApiMetrics.scrape(api.client()));
+      assertThat(requests.getOrDefault("LIST sendingips", 0L)).as(ApiMetrics.describe(requests)).isEqualTo(2);
     }
   }
 
