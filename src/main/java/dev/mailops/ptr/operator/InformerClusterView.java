@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -33,11 +34,14 @@ final class InformerClusterView implements ClusterView {
   private final KubernetesClient client;
   private final Duration labelsTtl;
   private final Clock clock;
+  /** The SendingIps this replica checks (all of them with one shard): a provider's change reconciles only those. */
+  private final Predicate<SendingIp> checkedHere;
   private final Map<String, Labels> namespaceLabels = new ConcurrentHashMap<>();
   private volatile InformerEventSource<ReverseDnsProvider, SendingIp> providers;
 
-  InformerClusterView(KubernetesClient client, Duration labelsTtl, Clock clock) {
+  InformerClusterView(KubernetesClient client, Duration labelsTtl, Clock clock, Predicate<SendingIp> checkedHere) {
     this.client = client;
+    this.checkedHere = checkedHere;
     this.labelsTtl = labelsTtl;
     this.clock = clock;
   }
@@ -53,6 +57,7 @@ final class InformerClusterView implements ClusterView {
         .withWatchAllNamespaces()
         .withSecondaryToPrimaryMapper(provider -> context.getPrimaryCache()
             .byIndex(PROVIDER_INDEX, provider.getMetadata().getName()).stream()
+            .filter(checkedHere)
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
         .build();

@@ -62,8 +62,6 @@ public final class PtrOperator implements AutoCloseable {
   private final SimpleInboundEventSource<SendingIp> rerun = new SimpleInboundEventSource<>("rerun-after-api-outage");
   private final ScheduledExecutorService outageWatch;
   private volatile boolean wasHealthy;
-  /** Labels new SendingIps with their IP bucket (null with one shard). */
-  private final ShardLabeller labeller;
   private volatile CompletableFuture<?> election;
   /** Why this replica does not reconcile yet (standby, another shard count still running); null once it does. */
   private volatile String waitingFor;
@@ -108,7 +106,7 @@ public final class PtrOperator implements AutoCloseable {
     metrics.countQueuedEventsFrom(events::queued);
     PerObjectState state = new PerObjectState();
     InformerClusterView cluster = instances == null ? null
-        : new InformerClusterView(client, settings.providers().cacheRecheck(), clock);
+        : new InformerClusterView(client, settings.providers().cacheRecheck(), clock, settings.sharding()::owns);
     ProviderGate providerGate = instances == null ? gate
         : new DefaultProviderGate(cluster, instances, settings.providers(), clock, events, state);
     this.owners = new OwnerDiscovery(settings.owner(), clock);
@@ -123,15 +121,20 @@ public final class PtrOperator implements AutoCloseable {
     config.withRetry(retry(settings));
     config.withRateLimiter(new NoRateLimit());
     config.withInformerListLimit((long) LIST_PAGE_SIZE);
-    // a shard's cache holds only its share: the API server filters by the bucket label
-    settings.sharding().selector().ifPresent(config::withLabelSelector);
+    if (settings.sharding().sharded()) {
+      // Every replica sees every SendingIp; it reconciles those it owns, and an update that moves one out of its
+      // share (a new IP), so that it lets go of it
+      Sharding sharding = settings.sharding();
+      config.withOnAddFilter(sharding::owns);
+      config.withOnUpdateFilter((now, before) -> sharding.owns(now) || sharding.owns(before));
+    }
     if (!settings.namespaces().isEmpty()) {
       config.settingNamespaces(settings.namespaces());
     }
     // The informer cache holds every SendingIp: most of the heap at 10,000 objects (docs/benchmarks.md); it is
     // trimmed in each watched namespace's informer
     RegisteredController<SendingIp> registered = operator.register(reconciler,
-        TrimmedInformerCaches.onEveryInformer(config.build()));
+        TrimmedInformerCaches.onEveryInformer(config.build(), settings.sharding()));
     // Controller is JOSDK's implementation of RegisteredController; its event source manager takes an extra source
     ((Controller<SendingIp>) registered).getEventSourceManager().registerEventSource(rerun);
     this.outageWatch = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -139,8 +142,6 @@ public final class PtrOperator implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.labeller = settings.sharding().sharded()
-        ? new ShardLabeller(client, settings.sharding(), settings.namespaces()) : null;
     // one shard probes the providers and writes their status; more would only repeat the calls and the writes
     if (instances != null && settings.sharding().shard() == 0) {
       // cluster-scoped: watches all ReverseDnsProviders whatever namespaces the SendingIp controller watches
@@ -211,9 +212,6 @@ public final class PtrOperator implements AutoCloseable {
       return;
     }
     operator.start();
-    if (labeller != null) {
-      labeller.start();
-    }
     outageWatch.scheduleWithFixedDelay(this::rerunFailedWhenTheApiServerReturns, 1, 1, TimeUnit.SECONDS);
     waitingFor = null;
   }
@@ -264,9 +262,13 @@ public final class PtrOperator implements AutoCloseable {
     return health.port();
   }
 
-  /** The SendingIps as this replica's informer cache holds them (trimmed: see CachedSendingIp); none before it leads. */
+  /**
+   * The SendingIps this replica checks, as its informer cache holds them (trimmed: see CachedSendingIp); none before
+   * it leads, and none of another shard's.
+   */
   public Stream<SendingIp> cachedSendingIps() {
-    return operator.getRuntimeInfo().isStarted() ? reconciler.cachedSendingIps() : Stream.empty();
+    return operator.getRuntimeInfo().isStarted()
+        ? reconciler.cachedSendingIps().filter(settings.sharding()::owns) : Stream.empty();
   }
 
   /**
@@ -336,9 +338,6 @@ public final class PtrOperator implements AutoCloseable {
     try {
       outageWatch.shutdownNow();
       synchronized (this) {
-        if (labeller != null) {
-          labeller.close();
-        }
         if (operator.getRuntimeInfo().isStarted()) {
           operator.stop();
         }

@@ -127,26 +127,24 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
     log.debug("{}/{}: reconcile (deleted={}, marked={}, finalizer={})", resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(), context.isPrimaryResourceDeleted(), resource.isMarkedForDeletion(),
         hasFinalizer);
+    if (!settings.sharding().owns(resource)) {
+      // its IP moved to another shard's bucket (or it was deleted there): that shard checks it, sees every other
+      // claim of the new IP, and resets the PTR on delete; this one lets go of it
+      providerGate.forget(uid);
+      return UpdateControl.noUpdate();
+    }
     if (context.isPrimaryResourceDeleted()) {
-      // Gone from this replica's view: deleted, or moved to another shard (its IP bucket label changed). Only the
-      // API server can tell which; an object that moved must be neither checked nor reset here, its new shard does.
+      // Gone from the informer; a last copy that still carries the finalizer may be stale, and only the API server
+      // can tell whether the object is really gone
       Optional<SendingIp> current = hasFinalizer ? Optional.ofNullable(fresh(resource, context))
           .filter(now -> uid.equals(now.getMetadata().getUid()))
-          .filter(settings.sharding()::ownsLabelled) : Optional.empty();
+          .filter(settings.sharding()::owns) : Optional.empty();
       if (current.isEmpty()) {
         providerGate.forget(uid);
         return UpdateControl.noUpdate();
       }
-      // still here with the finalizer (deleted while no operator ran): cleaned up or checked as usual
+      // still here: cleaned up or checked as usual
       resource = current.get();
-    }
-    if (settings.sharding().sharded()) {
-      int bucket = Sharding.bucketOf(resource);
-      if (!Sharding.labelledBucket(resource).equals(Optional.of(bucket))) {
-        // its IP changed: the shard of the new IP's bucket checks it (and sees every other claim of that IP)
-        ShardLabeller.label(context.getClient(), resource, bucket);
-        return UpdateControl.noUpdate();
-      }
     }
     if (resource.isMarkedForDeletion()) {
       return hasFinalizer ? cleanUp(resource, context) : UpdateControl.noUpdate();

@@ -4,29 +4,24 @@ import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.verify.IpAddresses;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 
 /**
  * Which SendingIps this replica owns when several share the work ({@code run --shard K --total-shards T}).
  *
  * <p>Sharding is by IP, so that every claim of one IP lands in the same replica and duplicate detection, which
- * looks the claimants up in the informer cache, still sees all of them. Each SendingIp carries a label with its
- * bucket: a CRC-32 of the normalised IP modulo {@link #BUCKETS}, the same whatever the number of shards, so a
- * label never changes when the shards do. Shard K of T owns the buckets b with {@code b % T == K} and its
- * informer lists only those (a label selector: its cache holds only its share). With one shard there is no
- * selector and no label, as before sharding existed.
+ * looks the claimants up in the informer cache, still sees all of them. An IP's bucket is a CRC-32 of its
+ * normalised form modulo {@link #BUCKETS}, the same whatever the number of shards; shard K of T owns the buckets b
+ * with {@code b % T == K}. Every replica watches every SendingIp and keeps in full only those it owns, as
+ * kube-state-metrics' {@code --shard} does: nothing is written to the objects to sort them, so a first start with
+ * shards costs the API server no more writes than one replica does.
  *
  * <p>Each shard has its own Lease; replicas of one shard are leader and standbys.
  */
 public record Sharding(int shard, int totalShards) {
-  /** The bucket label on every SendingIp while more than one shard runs. */
-  public static final String BUCKET_LABEL = "ptr.mailops.dev/ip-bucket";
   /** Fixed, so that a bucket never depends on the number of shards; also the most shards that can share work. */
   public static final int BUCKETS = 64;
   /** One replica (with standbys) holds every SendingIp. */
@@ -87,33 +82,9 @@ public record Sharding(int shard, int totalShards) {
     return bucket % totalShards == shard;
   }
 
-  /** The bucket label's value, if it is a valid bucket. */
-  public static Optional<Integer> labelledBucket(SendingIp resource) {
-    var labels = resource.getMetadata().getLabels();
-    String value = labels == null ? null : labels.get(BUCKET_LABEL);
-    if (value == null) {
-      return Optional.empty();
-    }
-    try {
-      int bucket = Integer.parseInt(value);
-      return bucket >= 0 && bucket < BUCKETS ? Optional.of(bucket) : Optional.empty();
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
-  /** Whether this shard owns the object as labelled (what its informer selects); always with one shard. */
-  public boolean ownsLabelled(SendingIp resource) {
-    return !sharded() || labelledBucket(resource).filter(this::owns).isPresent();
-  }
-
-  /** The label selector of this shard's SendingIp informer; empty with one shard (it sees every object). */
-  public Optional<String> selector() {
-    if (!sharded()) {
-      return Optional.empty();
-    }
-    return Optional.of(BUCKET_LABEL + " in (" + IntStream.range(0, BUCKETS).filter(this::owns)
-        .mapToObj(Integer::toString).collect(Collectors.joining(",")) + ")");
+  /** Whether this shard checks the object: by the bucket of its IP; always with one shard. */
+  public boolean owns(SendingIp resource) {
+    return !sharded() || owns(bucketOf(resource));
   }
 
   @Override

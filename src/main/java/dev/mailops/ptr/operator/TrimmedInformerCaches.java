@@ -1,6 +1,8 @@
 package dev.mailops.ptr.operator;
 
 import dev.mailops.ptr.api.SendingIp;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.config.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.config.ResolvedControllerConfiguration;
@@ -17,32 +19,55 @@ import java.util.Map;
  * resyncs and, after a relist, removes from it whatever its own namespace's list lacks, so it would list the other
  * namespaces' objects and drop them. The configuration handed to JOSDK therefore answers every
  * {@code getItemStore()} with a new store.
+ *
+ * <p>With shards, every replica's informer sees every SendingIp; one another shard owns is kept only as a
+ * {@linkplain #placeholder placeholder}, so that a replica's heap grows with its share.
  */
 final class TrimmedInformerCaches {
   private TrimmedInformerCaches() {}
 
   /** {@code built} with a new trimming item store for each informer JOSDK creates for it. */
-  static ControllerConfiguration<SendingIp> onEveryInformer(ControllerConfiguration<SendingIp> built) {
+  static ControllerConfiguration<SendingIp> onEveryInformer(ControllerConfiguration<SendingIp> built,
+      Sharding sharding) {
     // the same constructor JOSDK's copy constructor uses; this controller has no dependent resources to carry over
     return new ResolvedControllerConfiguration<>(built.getName(), built.isGenerationAware(),
         built.getAssociatedReconcilerClassName(), built.getRetry(), built.getRateLimiter(),
         built.maxReconciliationInterval().orElse(null), built.getFinalizerName(), Map.of(), built.fieldManager(),
-        built.getConfigurationService(), new StorePerInformer(built.getInformerConfig()),
+        built.getConfigurationService(), new StorePerInformer(built.getInformerConfig(), sharding),
         built.triggerReconcilerOnAllEvents(), built.getWorkflowSpec().orElse(null));
   }
 
   /** The informer configuration {@code original}, but with a new trimming store at every call of getItemStore. */
   private static final class StorePerInformer extends InformerConfiguration<SendingIp> {
-    StorePerInformer(InformerConfiguration<SendingIp> original) {
+    private final Sharding sharding;
+
+    StorePerInformer(InformerConfiguration<SendingIp> original, Sharding sharding) {
       super(original.getResourceClass(), original.getName(), original.getNamespaces(),
           original.getFollowControllerNamespaceChanges(), original.getLabelSelector(), original.getOnAddFilter(),
           original.getOnUpdateFilter(), original.getOnDeleteFilter(), original.getGenericFilter(), null,
           original.getInformerListLimit(), original.getFieldSelector());
+      this.sharding = sharding;
     }
 
     @Override
     public ItemStore<SendingIp> getItemStore() {
-      return new TransformingItemStore<>(CachedSendingIp::trim);
+      return new TransformingItemStore<>(resource -> sharding.owns(resource) ? CachedSendingIp.trim(resource)
+          : placeholder(resource));
     }
+  }
+
+  /**
+   * What a replica keeps of a SendingIp another shard owns: its identity and its spec (the informer's indexes are
+   * computed from the spec, and an update that moves the IP into this shard is told from the old copy's IP). It
+   * is never reconciled: the controller's event filters drop it.
+   */
+  static SendingIp placeholder(SendingIp resource) {
+    SendingIp placeholder = new SendingIp();
+    ObjectMeta meta = resource.getMetadata();
+    placeholder.setMetadata(new ObjectMetaBuilder().withNamespace(meta.getNamespace()).withName(meta.getName())
+        .withUid(meta.getUid()).withResourceVersion(meta.getResourceVersion()).withGeneration(meta.getGeneration())
+        .build());
+    placeholder.setSpec(resource.getSpec());
+    return placeholder;
   }
 }

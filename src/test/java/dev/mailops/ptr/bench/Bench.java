@@ -608,9 +608,8 @@ public final class Bench {
   /**
    * K replicas sharing the SendingIps ({@code run --shard i --total-shards K}), each its own JVM with the same flags,
    * on N fresh SendingIps in their own namespace (created here, after the one-replica phase stopped: N creates,
-   * cheaper than deleting and recreating the first namespace's). The objects are created without the bucket
-   * label, as a user's manifests are: the replicas label them (one merge patch each) and the labelled ones enter
-   * the owning replica's informer, as on a first start with shards. Convergence is from the last replica reconciling
+   * cheaper than deleting and recreating the first namespace's), as on a first start with shards: every replica
+   * lists them all and checks those of its buckets. Convergence is from the last replica reconciling
    * (/readyz "ready": it holds its Lease and its informers are synced) until every SendingIp has status for its
    * generation; then the steady state over one re-check interval.
    */
@@ -670,7 +669,7 @@ public final class Bench {
       }
       r.put("shards.fromLaunchSeconds", (end - replicas.get(0).launchedNanos) / 1e9);
       r.put("shards.statusWrites", ApiMetrics.statusWrites(delta));
-      r.put("shards.labelWrites", delta.getOrDefault("PATCH sendingips", 0L));
+      r.put("shards.objectWrites", delta.getOrDefault("PATCH sendingips", 0L) + delta.getOrDefault("PUT sendingips", 0L));
       r.put("shards.apiRequests", ApiMetrics.sum(delta));
       r.put("shards.apiRequestsPerIp", ApiMetrics.sum(delta) / (double) fleet.size());
       r.put("shards.listCalls", delta.getOrDefault("LIST sendingips", 0L));
@@ -684,8 +683,6 @@ public final class Bench {
       }
       r.put("shards.cpuSeconds", cpu);
       r.put("shards.eventsQueuedAtConvergence", events);
-      r.put("shards.labelledShare", watch.getStore().list().stream()
-          .filter(s -> Sharding.labelledBucket(s).isPresent()).count() / (double) fleet.size());
       // each replica's cache holds its share only: every SendingIp in exactly one of them
       double cached = 0;
       for (OperatorProcess op : replicas) {
@@ -702,9 +699,8 @@ public final class Bench {
         double mib = op.statusKib("VmHWM") / 1024.0;
         peak = Math.max(peak, mib);
         each.append(each.length() == 0 ? "" : "; ").append(String.format(java.util.Locale.ROOT,
-            "shard %d: %.0f SendingIps, /readyz \"ready\" %.1f s after launch, CPU %.1f s, peak RSS %.0f MiB", i,
-            sendingIps(op), reconciling[i],
-            op.cpuSeconds(), mib));
+            "shard %d: %.0f SendingIps, /readyz \"ready\" %.1f s after launch, CPU %.1f s, peak RSS %.0f MiB, "
+            + "live heap %.1f MiB", i, sendingIps(op), reconciling[i], op.cpuSeconds(), mib, op.liveHeapKib() / 1024.0));
       }
       r.put("shards.peakRssMib", peak);
       r.text("shards.replicas", each.toString());
@@ -783,7 +779,6 @@ public final class Bench {
     slim.getMetadata().setNamespace(full.getMetadata().getNamespace());
     slim.getMetadata().setResourceVersion(full.getMetadata().getResourceVersion());
     slim.getMetadata().setGeneration(full.getMetadata().getGeneration());
-    Sharding.labelledBucket(full).ifPresent(b -> slim.getMetadata().setLabels(Map.of(Sharding.BUCKET_LABEL, "" + b)));
     if (full.getStatus() != null) {
       SendingIpStatus status = new SendingIpStatus();
       status.setObservedGeneration(full.getStatus().getObservedGeneration());

@@ -75,7 +75,8 @@ final class BenchReport {
       s.append("\n### ").append(o.shards()).append(" shards\n\n")
           .append("After the one-replica phase, ").append(o.shards()).append(" replicas (`run --shard i --total-shards ")
           .append(o.shards()).append("`, one JVM each, same flags) on N fresh SendingIps in another namespace, created ")
-          .append("without the bucket label as a user's manifests are: the replicas label them, then check them. ")
+          .append("as a user's manifests are. Every replica watches them all and checks those whose IP falls in its ")
+          .append("buckets. ")
           .append("Convergence is from the last replica reconciling (`/readyz` answering `ready`: Lease held, ")
           .append("informers synced) until every SendingIp has status for its generation.\n\n");
       table(s, SHARD_ROWS.stream().map(row -> new Row(row.key, row.label.replace("K shards", o.shards() + " shards"),
@@ -223,24 +224,23 @@ final class BenchReport {
 
   /** The sharded replicas (--shards K), rendered only when they ran. */
   static final List<Row> SHARD_ROWS = List.of(
-      new Row("shards.convergenceSeconds", "**Convergence with K shards**: last replica reconciling → every SendingIp has status for its generation (labelling included)", "s", null, ""),
+      new Row("shards.convergenceSeconds", "**Convergence with K shards**: last replica reconciling → every SendingIp has status for its generation", "s", null, ""),
       new Row("shards.toBare", "K shards ÷ bare client", "x", (v, n) -> v <= 1.5, "target ≤ 1.5"),
       new Row("shards.convergedShare", "share of SendingIps with status for their generation at the end of the phase", "", (v, n) -> v == 1, "1; below 1 when the harness gave up"),
       new Row("shards.givenUpSeconds", "not converged: the harness gave up this long after the last replica reconciled (figures below are until then)", "s", null, "limit N ÷ 25 s, at least 1,200 s"),
       new Row("shards.toOneReplica", "K shards ÷ one replica (its convergence above)", "x", null, "(information)"),
       new Row("shards.fromLaunchSeconds", "from the first replica's JVM launch", "s", null, ""),
-      new Row("shards.labelWrites", "bucket-label patches (PATCH sendingips)", "", null, "= N on a first start with shards"),
+      new Row("shards.objectWrites", "writes to the SendingIps themselves (PATCH or PUT sendingips)", "", (v, n) -> v == 0, "0: status only"),
       new Row("shards.statusWrites", "status writes (PATCH/APPLY sendingips/status)", "", null, "= N"),
       new Row("shards.apiRequests", "API requests during convergence (all verbs)", "", null, "breakdown below"),
-      new Row("shards.apiRequestsPerIp", "API requests per SendingIp", "", null, "label (GET + PATCH) + status: 3"),
-      new Row("shards.listCalls", "LIST sendingips during convergence", "", null, "2 per replica (its share, the unlabelled)"),
+      new Row("shards.apiRequestsPerIp", "API requests per SendingIp", "", null, "status: 1, as one replica"),
+      new Row("shards.listCalls", "LIST sendingips during convergence", "", null, "1 per replica"),
       new Row("shards.dnsQueriesPerIp", "DNS queries per SendingIp", "", null, ""),
       new Row("shards.cpuSeconds", "CPU of all replicas during start-up and convergence", "s", null, "per replica below"),
       new Row("shards.peakRssMib", "largest peak RSS (VmHWM) of one replica, over the whole phase", "MiB", null, "per replica below"),
       new Row("shards.readySeconds", "JVM start → first /readyz 200, slowest replica (a replica is ready while it waits for its Lease)", "s", null, ""),
       new Row("shards.reconcilingSeconds", "JVM start → /readyz `ready` (Lease held, informers synced), slowest replica", "s", null, ""),
       new Row("shards.cachedShare", "SendingIps in the replicas' caches (sum of `ptr_sendingips`) ÷ N", "", (v, n) -> v == 1, "1: each in exactly one replica"),
-      new Row("shards.labelledShare", "share of SendingIps with the bucket label", "", null, "1"),
       new Row("shards.eventsQueuedAtConvergence", "Ready Events queued at convergence, all replicas", "", null, ""),
       new Row("shards.steady.statusWrites", "**Steady state, K shards** (one re-check interval): status writes", "", (v, n) -> v == 0, "target 0"),
       new Row("shards.steady.apiRequests", "all API requests over the interval", "", null, "breakdown below"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailops.ptr.testing.SendingIps;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.stream.IntStream;
@@ -36,22 +37,20 @@ class ShardingTest {
   }
 
   @Test
-  void oneShardSelectsEverythingAndOwnsEveryObjectLabelledOrNot() {
-    assertThat(Sharding.NONE.selector()).isEmpty();
-    assertThat(Sharding.NONE.ownsLabelled(SendingIps.sendingIp("ns", "a", "192.0.2.1", null, null))).isTrue();
+  void oneShardOwnsEveryObject() {
+    assertThat(Sharding.NONE.owns(SendingIps.sendingIp("ns", "a", "192.0.2.1", null, null))).isTrue();
     assertThat(Sharding.NONE.leaseName()).isEqualTo(OperatorSettings.LEASE_NAME);
   }
 
   @Test
-  void aShardSelectsItsBucketsByLabel() {
-    assertThat(new Sharding(1, 32).selector()).contains("ptr.mailops.dev/ip-bucket in (1,33)");
+  void aShardOwnsTheObjectsWhoseIpFallsInItsBuckets() {
     var sip = SendingIps.sendingIp("ns", "a", "192.0.2.1", null, null);
-    sip.getMetadata().setLabels(Map.of(Sharding.BUCKET_LABEL, "33"));
-    assertThat(new Sharding(1, 32).ownsLabelled(sip)).isTrue();
-    assertThat(new Sharding(0, 32).ownsLabelled(sip)).isFalse();
-    sip.getMetadata().setLabels(Map.of(Sharding.BUCKET_LABEL, "64"));
-    assertThat(Sharding.labelledBucket(sip)).isEmpty();
-    assertThat(new Sharding(0, 32).ownsLabelled(sip)).isFalse();
+    int bucket = Sharding.bucketOf("192.0.2.1");
+    assertThat(new Sharding(bucket % 4, 4).owns(sip)).isTrue();
+    assertThat(new Sharding((bucket + 1) % 4, 4).owns(sip)).isFalse();
+    // a label, such as the bucket label of earlier versions, plays no part
+    sip.getMetadata().setLabels(Map.of("ptr.mailops.dev/ip-bucket", "" + (bucket + 1) % 64));
+    assertThat(new Sharding(bucket % 4, 4).owns(sip)).isTrue();
   }
 
   @Test
@@ -72,23 +71,28 @@ class ShardingTest {
   }
 
   @Test
-  void theLabellersCacheKeepsOnlyWhatLabellingReads() {
+  void aSendingIpOfAnotherShardIsCachedAsItsIdentityAndSpecOnly() {
     var sip = SendingIps.sendingIp("mail", "mx", "192.0.2.7", "mta.example.org", "example.org");
     sip.getMetadata().setUid("u-1");
     sip.getMetadata().setResourceVersion("42");
+    sip.getMetadata().setGeneration(3L);
     sip.getMetadata().setLabels(Map.of("team", "mail"));
     sip.getMetadata().setAnnotations(Map.of(CachedSendingIp.LAST_APPLIED, "{\"spec\":{}}"));
+    sip.getMetadata().setFinalizers(List.of(SendingIpReconciler.FINALIZER));
     sip.setStatus(new dev.mailops.ptr.api.SendingIpStatus());
 
-    var cached = ShardLabeller.trim(sip);
+    var cached = TrimmedInformerCaches.placeholder(sip);
 
     assertThat(cached.getMetadata().getNamespace()).isEqualTo("mail");
     assertThat(cached.getMetadata().getName()).isEqualTo("mx");
+    assertThat(cached.getMetadata().getUid()).isEqualTo("u-1");
     assertThat(cached.getMetadata().getResourceVersion()).isEqualTo("42");
-    assertThat(cached.getMetadata().getLabels()).isEqualTo(Map.of("team", "mail"));
+    assertThat(cached.getMetadata().getGeneration()).isEqualTo(3L);
+    assertThat(cached.getSpec()).isEqualTo(sip.getSpec());
     assertThat(Sharding.bucketOf(cached)).isEqualTo(Sharding.bucketOf(sip));
+    assertThat(cached.getMetadata().getLabels()).isNullOrEmpty();
     assertThat(cached.getMetadata().getAnnotations()).isNullOrEmpty();
-    assertThat(cached.getSpec().getHostname()).isNull();
+    assertThat(cached.getMetadata().getFinalizers()).isNullOrEmpty();
     assertThat(cached.getStatus()).isNull();
   }
 }
