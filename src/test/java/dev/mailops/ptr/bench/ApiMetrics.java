@@ -56,6 +56,12 @@ public final class ApiMetrics {
         + delta.getOrDefault("PUT sendingips/status", 0L) + delta.getOrDefault("UPDATE sendingips/status", 0L);
   }
 
+  /** Changes to existing SendingIps themselves, not their status (APPLY, PATCH, PUT/UPDATE on sendingips). */
+  public static long objectWrites(Map<String, Long> delta) {
+    return delta.getOrDefault("APPLY sendingips", 0L) + delta.getOrDefault("PATCH sendingips", 0L)
+        + delta.getOrDefault("PUT sendingips", 0L) + delta.getOrDefault("UPDATE sendingips", 0L);
+  }
+
   /** Writes to sendingips or their status (APPLY, PATCH, PUT/UPDATE, POST, DELETE). */
   public static long writes(Map<String, Long> delta) {
     long n = 0;

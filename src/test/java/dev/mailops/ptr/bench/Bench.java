@@ -669,7 +669,7 @@ public final class Bench {
       }
       r.put("shards.fromLaunchSeconds", (end - replicas.get(0).launchedNanos) / 1e9);
       r.put("shards.statusWrites", ApiMetrics.statusWrites(delta));
-      r.put("shards.objectWrites", delta.getOrDefault("PATCH sendingips", 0L) + delta.getOrDefault("PUT sendingips", 0L));
+      r.put("shards.objectWrites", ApiMetrics.objectWrites(delta));
       r.put("shards.apiRequests", ApiMetrics.sum(delta));
       r.put("shards.apiRequestsPerIp", ApiMetrics.sum(delta) / (double) fleet.size());
       r.put("shards.listCalls", delta.getOrDefault("LIST sendingips", 0L));

@@ -230,7 +230,7 @@ final class BenchReport {
       new Row("shards.givenUpSeconds", "not converged: the harness gave up this long after the last replica reconciled (figures below are until then)", "s", null, "limit N ÷ 25 s, at least 1,200 s"),
       new Row("shards.toOneReplica", "K shards ÷ one replica (its convergence above)", "x", null, "(information)"),
       new Row("shards.fromLaunchSeconds", "from the first replica's JVM launch", "s", null, ""),
-      new Row("shards.objectWrites", "writes to the SendingIps themselves (PATCH or PUT sendingips)", "", (v, n) -> v == 0, "0: status only"),
+      new Row("shards.objectWrites", "writes to the SendingIps themselves (APPLY, PATCH, PUT or UPDATE sendingips)", "", (v, n) -> v == 0, "0: status only"),
       new Row("shards.statusWrites", "status writes (PATCH/APPLY sendingips/status)", "", null, "= N"),
       new Row("shards.apiRequests", "API requests during convergence (all verbs)", "", null, "breakdown below"),
       new Row("shards.apiRequestsPerIp", "API requests per SendingIp", "", null, "status: 1, as one replica"),
