@@ -692,17 +692,26 @@ public final class Bench {
       if (notConverged == null) {
         shardsSteady(o, admin, replicas, r);
       }
+      // what the one-replica phase measured of an operator watching nothing, subtracted from each replica's heap
+      HeapHistogram empty = HeapHistogram.parse(Files.readString(work.resolve("heap-histogram-empty.txt")));
       StringBuilder each = new StringBuilder();
       double peak = 0;
+      double heapPerIp = 0;
       for (int i = 0; i < k; i++) {
         OperatorProcess op = replicas.get(i);
         double mib = op.statusKib("VmHWM") / 1024.0;
         peak = Math.max(peak, mib);
+        HeapHistogram heap = op.heapHistogram(work.resolve("heap-histogram-shard-" + i + ".txt"));
+        heap.writeDifference(empty, fleet.size(), 40, work.resolve("heap-per-sendingip-shard-" + i + ".txt"));
+        double bytesPerIp = heap.bytesPerObject(empty, fleet.size());
+        heapPerIp = Math.max(heapPerIp, bytesPerIp / 1024);
         each.append(each.length() == 0 ? "" : "; ").append(String.format(java.util.Locale.ROOT,
             "shard %d: %.0f SendingIps, /readyz \"ready\" %.1f s after launch, CPU %.1f s, peak RSS %.0f MiB, "
-            + "live heap %.1f MiB", i, sendingIps(op), reconciling[i], op.cpuSeconds(), mib, op.liveHeapKib() / 1024.0));
+            + "live heap %.1f MiB (%.0f B per SendingIp watched)", i, sendingIps(op), reconciling[i], op.cpuSeconds(),
+            mib, heap.totalBytes() / (1024.0 * 1024), bytesPerIp));
       }
       r.put("shards.peakRssMib", peak);
+      r.put("shards.heapPerIpKib", heapPerIp);
       r.text("shards.replicas", each.toString());
       if (notConverged != null) {
         throw notConverged;

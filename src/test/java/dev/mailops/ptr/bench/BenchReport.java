@@ -238,6 +238,7 @@ final class BenchReport {
       new Row("shards.dnsQueriesPerIp", "DNS queries per SendingIp", "", null, ""),
       new Row("shards.cpuSeconds", "CPU of all replicas during start-up and convergence", "s", null, "per replica below"),
       new Row("shards.peakRssMib", "largest peak RSS (VmHWM) of one replica, over the whole phase", "MiB", null, "per replica below"),
+      new Row("shards.heapPerIpKib", "live heap per SendingIp watched, largest replica: (replica − operator watching an empty namespace) ÷ N, after the steady state (by class in `nN/heap-per-sendingip-shard-i.txt`)", "KiB", null, "one replica's above; per replica below"),
       new Row("shards.readySeconds", "JVM start → first /readyz 200, slowest replica (a replica is ready while it waits for its Lease)", "s", null, ""),
       new Row("shards.reconcilingSeconds", "JVM start → /readyz `ready` (Lease held, informers synced), slowest replica", "s", null, ""),
       new Row("shards.cachedShare", "SendingIps in the replicas' caches (sum of `ptr_sendingips`) ÷ N", "", (v, n) -> v == 1, "1: each in exactly one replica"),
