@@ -22,12 +22,14 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.io.IOException;
 import java.io.Writer;
+import java.net.HttpURLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -490,13 +492,27 @@ public final class Bench {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (Fleet.Entry e : fleet.entries) {
-        done.add(pool.submit(() -> admin.resource(e.sendingIp(namespace)).create()));
+        done.add(pool.submit(() -> createOnce(admin, e.sendingIp(namespace))));
       }
       for (Future<?> f : done) {
         f.get();
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The client retries a POST whose response it lost (a reset HTTP/2 stream), and the server then answers 409 for
+   * the object the first attempt created: the same object, so created.
+   */
+  private static void createOnce(KubernetesClient admin, SendingIp sendingIp) {
+    try {
+      admin.resource(sendingIp).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
     }
   }
 
