@@ -48,16 +48,16 @@ final class InformerClusterView implements ClusterView {
 
   /** The ReverseDnsProvider informer, registered with the SendingIp controller. */
   List<EventSource<?, SendingIp>> eventSources(EventSourceContext<SendingIp> context) {
+    // only the SendingIps this replica checks: another shard reconciles the others when their provider changes
     context.getPrimaryCache().addIndexer(PROVIDER_INDEX, resource -> {
       String ref = resource.getSpec() == null ? null : resource.getSpec().getProviderRef();
-      return ref == null || ref.isBlank() ? List.of() : List.of(ref);
+      return ref == null || ref.isBlank() || !checkedHere.test(resource) ? List.of() : List.of(ref);
     });
     var config = InformerEventSourceConfiguration.from(ReverseDnsProvider.class, SendingIp.class)
         .withName("reversednsproviders")
         .withWatchAllNamespaces()
         .withSecondaryToPrimaryMapper(provider -> context.getPrimaryCache()
             .byIndex(PROVIDER_INDEX, provider.getMetadata().getName()).stream()
-            .filter(checkedHere)
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
         .build();

@@ -103,7 +103,7 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
   @Override
   public List<EventSource<?, SendingIp>> prepareEventSources(EventSourceContext<SendingIp> context) {
     // Duplicate detection looks up claimants of one IP in the informer cache: no list call per reconcile.
-    context.getPrimaryCache().addIndexer(IP_INDEX, resource -> ipKey(resource).map(List::of).orElse(List.of()));
+    context.getPrimaryCache().addIndexer(IP_INDEX, resource -> ipIndexKeys(resource, settings.sharding()));
     cache = context.getPrimaryCache();
     List<EventSource<?, SendingIp>> sources = cluster == null ? new ArrayList<>()
         : new ArrayList<>(cluster.eventSources(context));
@@ -279,6 +279,15 @@ public class SendingIpReconciler implements Reconciler<SendingIp> {
         .filter(claimant -> !claimant.isMarkedForDeletion())
         .filter(claimant -> includingSelf || !claimant.getMetadata().getUid().equals(uid))
         .toList(), providerGate::standing));
+  }
+
+  /**
+   * The keys of the IP index: the canonical IP of a SendingIp this replica checks. Another shard's are left out:
+   * every claim of an IP is in the shard that checks it, and an index entry per placeholder would cost a replica
+   * as much for the SendingIps it does not check as for those it does.
+   */
+  static List<String> ipIndexKeys(SendingIp resource, Sharding sharding) {
+    return sharding.owns(resource) ? ipKey(resource).map(List::of).orElse(List.of()) : List.of();
   }
 
   /** The IP in one canonical form so 2001:db8::1 and 2001:DB8:0::1 are the same claim. */

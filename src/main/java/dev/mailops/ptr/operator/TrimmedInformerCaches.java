@@ -57,9 +57,10 @@ final class TrimmedInformerCaches {
   }
 
   /**
-   * What a replica keeps of a SendingIp another shard owns: its identity and its spec (the informer's indexes are
-   * computed from the spec, and an update that moves the IP into this shard is told from the old copy's IP). It
-   * is never reconciled: the controller's event filters drop it.
+   * What a replica keeps of a SendingIp another shard owns: its identity and its spec (an update that moves the IP
+   * into this shard is told from the old copy's IP), with the strings shared and the maps frozen as in a trimmed
+   * SendingIp: a replica keeps one for every SendingIp of the other shards, so with T shards it holds T - 1 of
+   * them for each one it checks. It is never reconciled (the controller's event filters drop it) nor indexed.
    */
   static SendingIp placeholder(SendingIp resource) {
     SendingIp placeholder = new SendingIp();
@@ -68,6 +69,6 @@ final class TrimmedInformerCaches {
         .withUid(meta.getUid()).withResourceVersion(meta.getResourceVersion()).withGeneration(meta.getGeneration())
         .build());
     placeholder.setSpec(resource.getSpec());
-    return placeholder;
+    return CachedSendingIp.trim(placeholder);
   }
 }

@@ -95,4 +95,35 @@ class ShardingTest {
     assertThat(cached.getMetadata().getFinalizers()).isNullOrEmpty();
     assertThat(cached.getStatus()).isNull();
   }
+
+  @Test
+  void placeholdersShareTheStringsAndEmptyMapsThatRepeatAcrossSendingIps() {
+    // as JSON parsing gives them: equal strings, each its own copy
+    var first = SendingIps.sendingIp(new String("mail"), "mx-1", "192.0.2.7", new String("mta.example.org"),
+        new String("example.org"));
+    var second = SendingIps.sendingIp(new String("mail"), "mx-2", "192.0.2.8", new String("mta.example.org"),
+        new String("example.org"));
+
+    var one = TrimmedInformerCaches.placeholder(first);
+    var other = TrimmedInformerCaches.placeholder(second);
+
+    assertThat(one.getMetadata().getNamespace()).isSameAs(other.getMetadata().getNamespace());
+    assertThat(one.getSpec().getHostname()).isSameAs(other.getSpec().getHostname());
+    assertThat(one.getSpec().getDomain()).isSameAs(other.getSpec().getDomain());
+    assertThat(one.getMetadata().getAdditionalProperties()).isSameAs(other.getMetadata().getAdditionalProperties());
+  }
+
+  @Test
+  void onlyTheSendingIpsAShardChecksAreIndexedByIp() {
+    var sip = SendingIps.sendingIp("mail", "mx", "2001:DB8:0::1", "mta.example.org", "example.org");
+    Sharding first = new Sharding(0, 2);
+    Sharding second = new Sharding(1, 2);
+    Sharding checking = first.owns(sip) ? first : second;
+    Sharding other = checking == first ? second : first;
+
+    // every claim of one IP is in the shard that checks it, so duplicate detection needs no other shard's entries
+    assertThat(SendingIpReconciler.ipIndexKeys(sip, checking)).containsExactly("2001:db8::1");
+    assertThat(SendingIpReconciler.ipIndexKeys(sip, other)).isEmpty();
+    assertThat(SendingIpReconciler.ipIndexKeys(sip, Sharding.NONE)).containsExactly("2001:db8::1");
+  }
 }
