@@ -168,8 +168,8 @@ final class OperatorProcess implements AutoCloseable {
 
   /**
    * The live objects by class (jcmd GC.class_histogram, which collects first), also saved as text to {@code file}.
-   * A full collection runs before it: objects that wait for finalization survive the first one (a sharded
-   * replica's histogram counted 9 MB of int[] at 10,000 that a heap dump taken right after no longer held).
+   * A full collection runs before it: some garbage survives one collection (a sharded replica's histogram counted
+   * 9 MB of int[] at 10,000 that a heap dump taken right after no longer held; likely objects awaiting finalization).
    */
   HeapHistogram heapHistogram(Path file) throws Exception {
     jcmd("GC.run");
