@@ -7,8 +7,11 @@ import dev.mailops.ptr.api.SendingIpStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.CustomResource;
+import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What the informer cache keeps of a SendingIp: the operator holds every one it watches, so at 10,000 and more the
@@ -25,7 +28,7 @@ import java.util.Map;
  *   <li>Shared: a PTR name or forward address equal to the spec's hostname or IP is the spec's string; empty
  *       maps, and strings that repeat across objects (namespace, condition types, statuses, reasons, common
  *       messages, timestamps of a mass creation or check, the owner of a network), which JSON parsing makes anew
- *       for every object; and the object's name, IP and hostname, which every watch event of it makes anew while
+ *       for every object; the apiVersion and CRD name fabric8 works out for every instance; and the object's name, IP and hostname, which every watch event of it makes anew while
  *       the ResourceIDs and IP keys kept by JOSDK and the operator still hold the copy they were made from.
  *   <li>Templated: a condition message that names the object's own IP or hostname ("PTR for 192.0.2.1:
  *       mail.example.com") is kept with placeholders in their place, so the SendingIps whose messages differ only
@@ -57,8 +60,8 @@ final class CachedSendingIp {
     // each watch event parses the name anew, and JOSDK and the operator keep ResourceIDs made from earlier copies
     meta.setName(shared(meta.getName()));
     meta.setCreationTimestamp(shared(meta.getCreationTimestamp()));
-    resource.setApiVersion(shared(resource.getApiVersion()));
-    resource.setKind(shared(resource.getKind()));
+    meta.setOwnerReferences(frozen(meta.getOwnerReferences()));
+    shareComputedNames(resource);
     SendingIpSpec spec = resource.getSpec();
     if (spec != null) {
       spec.setIp(shared(spec.getIp()));
@@ -88,6 +91,35 @@ final class CachedSendingIp {
       }
     }
     return resource;
+  }
+
+  /**
+   * fabric8's CustomResource works out apiVersion, singular and CRD name anew for every instance, into private final
+   * fields without a setter ({@code setApiVersion} ignores its argument): strings equal for every SendingIp, kept
+   * per cached object. Reflection is the only way to point them at one copy; the fields are listed by name, and
+   * one a later fabric8 lacks is left alone.
+   */
+  private static final List<Field> COMPUTED_NAMES = Stream.of("apiVersion", "kind", "singular", "plural", "scope",
+      "crdName").flatMap(CachedSendingIp::customResourceField).toList();
+
+  private static Stream<Field> customResourceField(String name) {
+    try {
+      Field field = CustomResource.class.getDeclaredField(name);
+      field.setAccessible(true);
+      return field.getType() == String.class ? Stream.of(field) : Stream.empty();
+    } catch (NoSuchFieldException | RuntimeException e) {
+      return Stream.empty();
+    }
+  }
+
+  private static void shareComputedNames(SendingIp resource) {
+    for (Field field : COMPUTED_NAMES) {
+      try {
+        field.set(resource, shared((String) field.get(resource)));
+      } catch (IllegalAccessException | RuntimeException e) {
+        // stays its own copy: more memory, same meaning
+      }
+    }
   }
 
   /** Makes {@code owner}'s strings the JVM's one copy: they are the same for every IP of a network. */

@@ -3,12 +3,15 @@ package dev.mailops.ptr.operator;
 import dev.mailops.ptr.api.SendingIp;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.config.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.config.ResolvedControllerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * The trimmed informer cache ({@link CachedSendingIp}) in every watched namespace.
@@ -51,8 +54,68 @@ final class TrimmedInformerCaches {
 
     @Override
     public ItemStore<SendingIp> getItemStore() {
-      return new TransformingItemStore<>(resource -> sharding.owns(resource) ? CachedSendingIp.trim(resource)
-          : placeholder(resource));
+      return newStore(sharding);
+    }
+  }
+
+  /** The store of one informer: trimmed SendingIps this replica checks, placeholders of the others. */
+  static ItemStore<SendingIp> newStore(Sharding sharding) {
+    return new TrimmingStore(resource -> sharding.owns(resource) ? CachedSendingIp.trim(resource)
+        : placeholder(resource));
+  }
+
+  /**
+   * JOSDK's {@code TransformingItemStore}, but keeping the transformed object as it is: that one puts back the
+   * name, namespace and resourceVersion strings the object came with, so each cached SendingIp kept its own copy
+   * of its namespace's name where trimming had shared one. Not full state, as JOSDK's: the informer then hands
+   * listeners the objects as received, not these.
+   */
+  private static final class TrimmingStore implements ItemStore<SendingIp> {
+    private final ConcurrentHashMap<String, SendingIp> items = new ConcurrentHashMap<>();
+    private final UnaryOperator<SendingIp> trim;
+
+    TrimmingStore(UnaryOperator<SendingIp> trim) {
+      this.trim = trim;
+    }
+
+    @Override
+    public String getKey(SendingIp resource) {
+      return Cache.metaNamespaceKeyFunc(resource);
+    }
+
+    @Override
+    public SendingIp put(String key, SendingIp resource) {
+      return items.put(key, trim.apply(resource));
+    }
+
+    @Override
+    public SendingIp remove(String key) {
+      return items.remove(key);
+    }
+
+    @Override
+    public Stream<String> keySet() {
+      return items.keySet().stream();
+    }
+
+    @Override
+    public Stream<SendingIp> values() {
+      return items.values().stream();
+    }
+
+    @Override
+    public int size() {
+      return items.size();
+    }
+
+    @Override
+    public SendingIp get(String key) {
+      return items.get(key);
+    }
+
+    @Override
+    public boolean isFullState() {
+      return false;
     }
   }
 

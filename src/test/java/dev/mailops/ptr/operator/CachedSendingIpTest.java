@@ -7,7 +7,9 @@ import dev.mailops.ptr.api.OwnerStatus;
 import dev.mailops.ptr.api.SendingIp;
 import dev.mailops.ptr.api.SendingIpStatus;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What the informer cache keeps of a SendingIp as the API server sends it (a kubectl-applied one here). */
@@ -65,6 +67,11 @@ class CachedSendingIpTest {
     assertThat(readyA.getReason()).isSameAs(readyB.getReason());
     assertThat(readyA.getLastTransitionTime()).isSameAs(readyB.getLastTransitionTime());
     assertThat(a.getMetadata().getNamespace()).isSameAs(b.getMetadata().getNamespace());
+    assertThat(a.getMetadata().getOwnerReferences()).isSameAs(b.getMetadata().getOwnerReferences());
+    // fabric8 works these out anew for every object
+    assertThat(a.getApiVersion()).isSameAs(b.getApiVersion());
+    assertThat(a.getSingular()).isSameAs(b.getSingular());
+    assertThat(a.getCRDName()).isSameAs(b.getCRDName());
     // the IPs of one network share their owner: one copy of its name, contact, network and check time
     OwnerStatus ownerA = a.getStatus().getOwner();
     OwnerStatus ownerB = b.getStatus().getOwner();
@@ -113,6 +120,22 @@ class CachedSendingIpTest {
     assertThatThrownBy(() -> cached.getStatus().getConditions().clear())
         .isInstanceOf(UnsupportedOperationException.class);
     assertThat(cached.getStatus().getConditions()).hasSize(2);
+  }
+
+  @Test
+  void theInformersStoreKeepsWhatTrimmingShared() {
+    ItemStore<SendingIp> store = TrimmedInformerCaches.newStore(Sharding.NONE);
+    for (String name : List.of("a", "b")) {
+      SendingIp parsed = Serialization.unmarshal(fromApiServer(name, "192.0.2.1"), SendingIp.class);
+      store.put(store.getKey(parsed), parsed);
+    }
+
+    SendingIp a = store.get("mail/a");
+    SendingIp b = store.get("mail/b");
+    assertThat(a.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(a.getMetadata().getNamespace()).isEqualTo("mail").isSameAs(b.getMetadata().getNamespace());
+    assertThat(a.getMetadata().getResourceVersion()).isEqualTo("7");
+    assertThat(store.keySet()).containsExactlyInAnyOrder("mail/a", "mail/b");
   }
 
   @Test
