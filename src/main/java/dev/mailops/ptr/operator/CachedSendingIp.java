@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  *   <li>Shared: a PTR name or forward address equal to the spec's hostname or IP is the spec's string; empty
  *       maps, and strings that repeat across objects (namespace, condition types, statuses, reasons, common
  *       messages, timestamps of a mass creation or check, the owner of a network), which JSON parsing makes anew
- *       for every object; the apiVersion and CRD name fabric8 works out for every instance; and the object's name, IP and hostname, which every watch event of it makes anew while
- *       the ResourceIDs and IP keys kept by JOSDK and the operator still hold the copy they were made from.
+ *       for every object; the apiVersion and CRD name fabric8 works out for every instance; and the object's
+ *       name, IP and hostname, which every watch event of it makes anew while the ResourceIDs and IP keys kept by
+ *       JOSDK and the operator still hold the copy they were made from.
  *   <li>Templated: a condition message that names the object's own IP or hostname ("PTR for 192.0.2.1:
  *       mail.example.com") is kept with placeholders in their place, so the SendingIps whose messages differ only
  *       there share one copy. {@link #statusOf} gives the status back with the messages as the API server has them;

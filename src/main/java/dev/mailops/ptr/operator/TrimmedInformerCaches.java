@@ -67,8 +67,8 @@ final class TrimmedInformerCaches {
   /**
    * JOSDK's {@code TransformingItemStore}, but keeping the transformed object as it is: that one puts back the
    * name, namespace and resourceVersion strings the object came with, so each cached SendingIp kept its own copy
-   * of its namespace's name where trimming had shared one. Not full state, as JOSDK's: the informer then hands
-   * listeners the objects as received, not these.
+   * of its namespace's name where trimming had shared one. Not full state, as JOSDK's: during the first list the
+   * informer notifies each add at once with the object it received, instead of reading it back from here later.
    */
   private static final class TrimmingStore implements ItemStore<SendingIp> {
     private final ConcurrentHashMap<String, SendingIp> items = new ConcurrentHashMap<>();
