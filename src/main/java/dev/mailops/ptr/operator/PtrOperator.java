@@ -58,7 +58,7 @@ public final class PtrOperator implements AutoCloseable {
    * it: the JDK's HTTP client keeps the exchange that opened a connection as long as the connection lives, and at
    * start that is often the LIST (as much heap again as the cache itself). 500 is client-go's page size.
    */
-  static final int LIST_PAGE_SIZE = 500;
+  public static final int LIST_PAGE_SIZE = 500;
   private final SimpleInboundEventSource<SendingIp> rerun = new SimpleInboundEventSource<>("rerun-after-api-outage");
   private final ScheduledExecutorService outageWatch;
   private volatile boolean wasHealthy;
