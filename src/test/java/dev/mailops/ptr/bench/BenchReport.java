@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,14 +39,14 @@ final class BenchReport {
 
   /** The options each size ran with: sizes reused from earlier runs (--reuse) may have run with other ones. */
   static String jvmOptions(Bench.Options o, List<Bench.Result> results) {
-    Map<String, List<String>> sizesByOptions = new java.util.LinkedHashMap<>();
+    Map<String, List<String>> sizesByOptions = new LinkedHashMap<>();
     for (Bench.Result r : results) {
       String options = r.jvmOptions == null ? o.jvmOptions() : r.jvmOptions;
       sizesByOptions.computeIfAbsent(options.isBlank() ? "none" : options, k -> new ArrayList<>())
           .add(String.format(Locale.ROOT, "%,d", r.n));
     }
-    if (sizesByOptions.size() <= 1) {
-      return "`" + (sizesByOptions.isEmpty() ? o.jvmOptions() : sizesByOptions.keySet().iterator().next()) + "`";
+    if (sizesByOptions.size() == 1) {
+      return "`" + sizesByOptions.keySet().iterator().next() + "`";
     }
     List<String> parts = new ArrayList<>();
     sizesByOptions.forEach((options, sizes) -> parts.add("`" + options + "` at N = " + String.join(" and ", sizes)));
@@ -84,13 +85,13 @@ final class BenchReport {
       s.append(String.format(Locale.ROOT, "- N = %,d, bare client: %s%n", r.n, r.texts.getOrDefault("bare.requests", "n/a")));
       s.append(String.format(Locale.ROOT, "- N = %,d, steady state: %s%n", r.n, r.texts.getOrDefault("steady.requests", "n/a")));
     }
+    s.append("\nThe convergence window includes the benchmark's own watch on the namespace (opened before the operator "
+        + "starts, so it adds no LIST) and the operator's start-up requests (its informer LIST and WATCH, the CRD "
+        + "discovery GETs).\n");
     s.append("\nHow long each phase took (`phases` in results-N.json):\n\n");
     for (Bench.Result r : results) {
       s.append(String.format(Locale.ROOT, "- N = %,d: %s%n", r.n, r.texts.getOrDefault("phases", "n/a")));
     }
-    s.append("\nThe convergence window includes the benchmark's own watch on the namespace (opened before the operator "
-        + "starts, so it adds no LIST) and the operator's start-up requests (its informer LIST and WATCH, the CRD "
-        + "discovery GETs).\n");
 
     if (o.shards() > 1) {
       s.append("\n### ").append(o.shards()).append(" shards\n\n")

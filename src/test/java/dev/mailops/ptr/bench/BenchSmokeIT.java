@@ -52,6 +52,8 @@ class BenchSmokeIT {
     assertThat(r.texts).containsKeys("convergence.requests", "bare.requests", "steady.requests");
     assertThat(Files.readString(work.resolve("results-50.json"))).contains("convergence.seconds");
     assertThat(Files.readString(work.resolve("benchmarks.md"))).contains(BenchReport.BEGIN, BenchReport.END,
-        "N = 50", "### 2 shards", "Convergence with 2 shards", "How long each phase took", "2 shards ");
+        "N = 50", "### 2 shards", "Convergence with 2 shards", "How long each phase took",
+        "- N = 50: " + r.texts.get("phases"));
+    assertThat(r.texts.get("phases")).contains("one replica", "2 shards");
   }
 }
